@@ -1,0 +1,82 @@
+"""Turn the matcher's signals into the probability that a candidate is right.
+
+A raw similarity or SVM score is only relative: it means different things for
+different corpora and says nothing about nonsense.  A logistic model fitted on
+questions whose right answer is known (held-out phrasings, or a labelled file)
+maps the signals to a probability that can be read and thresholded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from faqbot.matcher import Candidates
+
+
+class ConfidenceModel(BaseEstimator):
+    """Pointwise probability that a candidate FAQ is the right answer.
+
+    Parameters
+    ----------
+    C : float
+        Inverse regularisation of the logistic regression.
+    per_question : int
+        Candidates per question used for fitting; the top few carry almost all
+        the information, and the rest would swamp the positives.
+    """
+
+    def __init__(self, C: float = 1.0, per_question: int = 5) -> None:
+        self.C = C
+        self.per_question = per_question
+
+    def fit(self, candidates: Sequence[Candidates], truth: Sequence[int | None]) -> ConfidenceModel:
+        """Fit on candidates of questions whose right FAQ index is known (None: none is right)."""
+        rows, labels = [], []
+        for cand, right in zip(candidates, truth):
+            n = min(self.per_question, len(cand.faq_index))
+            rows.append(cand.features[:n])
+            labels.append(cand.faq_index[:n] == right if right is not None else np.zeros(n, bool))
+        x = np.vstack(rows)
+        y = np.concatenate(labels)
+        if y.all() or not y.any():
+            # One class only (tiny corpus): fall back to a prior so fit cannot fail.
+            self.prior_ = float(y.mean())
+            self.model_ = None
+            return self
+        self.prior_ = float(y.mean())
+        scaler = StandardScaler().fit(x)
+        logistic = LogisticRegression(C=self.C, max_iter=2000).fit(scaler.transform(x), y)
+        # Folded into one weight vector: predicting is then a dot product, which
+        # matters when a visitor waits for every question.
+        self.coef_ = logistic.coef_[0] / scaler.scale_
+        self.intercept_ = float(logistic.intercept_[0] - np.dot(self.coef_, scaler.mean_))
+        self.model_ = logistic
+        return self
+
+    def predict(self, cand: Candidates) -> np.ndarray:
+        """Probability of each candidate being right, in the candidates' order."""
+        check_is_fitted(self, "prior_")
+        if self.model_ is None:
+            return np.full(len(cand.faq_index), self.prior_)
+        return _sigmoid(cand.features @ self.coef_ + self.intercept_)
+
+    def predict_many(self, candidates: Sequence[Candidates]) -> list[np.ndarray]:
+        """Like :meth:`predict` for many questions with one model call."""
+        check_is_fitted(self, "prior_")
+        if not candidates:
+            return []
+        if self.model_ is None:
+            return [np.full(len(c.faq_index), self.prior_) for c in candidates]
+        sizes = [len(c.faq_index) for c in candidates]
+        probs = _sigmoid(np.vstack([c.features for c in candidates]) @ self.coef_ + self.intercept_)
+        return np.split(probs, np.cumsum(sizes)[:-1])
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))

@@ -1,0 +1,73 @@
+"""Similarity between one question and stored phrasings, without scipy's per-call overhead.
+
+A visitor asks one question at a time.  Building scipy matrices for a single
+row costs more than the arithmetic, so the hot paths here work on the raw CSR
+arrays: a question is a pair (feature indices, weights).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+
+class PhrasingIndex:
+    """Unit-length phrasing vectors grouped by FAQ (phrasings of FAQ c are rows
+    ``faq_ptr[c]:faq_ptr[c + 1]``), plus inverted lists for retrieval."""
+
+    def __init__(
+        self, matrix: sp.csr_matrix, faq_ptr: np.ndarray, n_word_features: int, inverted: bool
+    ) -> None:
+        matrix = sp.csr_matrix(matrix, dtype=np.float32)
+        matrix.sort_indices()
+        self.data = matrix.data
+        self.indices = matrix.indices
+        self.indptr = matrix.indptr
+        self.n_features = matrix.shape[1]
+        self.faq_ptr = faq_ptr
+        self.phrasing_faq = np.repeat(np.arange(len(faq_ptr) - 1), np.diff(faq_ptr)).astype(np.int32)
+        self.n_word_features = n_word_features
+        self.postings = matrix.T.tocsr() if inverted else None
+
+    def faq_sims(self, q_idx: np.ndarray, q_val: np.ndarray, faqs: np.ndarray) -> list[np.ndarray]:
+        """Cosine similarity with every phrasing of each FAQ in ``faqs``.
+
+        An FAQ's phrasings are contiguous rows, so each FAQ is one slice of the
+        CSR arrays and one ``reduceat``: no copies of the index.
+        """
+        dense = np.zeros(self.n_features, dtype=np.float32)
+        dense[q_idx] = q_val
+        return [self._slice_sims(dense, c) for c in faqs]
+
+    def _slice_sims(self, dense: np.ndarray, faq: int) -> np.ndarray:
+        first, last = self.faq_ptr[faq], self.faq_ptr[faq + 1]
+        lo, hi = self.indptr[first], self.indptr[last]
+        if hi == lo:
+            return np.zeros(last - first, dtype=np.float32)
+        products = self.data[lo:hi] * dense[self.indices[lo:hi]]
+        starts = self.indptr[first:last] - lo
+        sims = np.add.reduceat(products, np.minimum(starts, hi - lo - 1))
+        sims[np.diff(self.indptr[first : last + 1]) == 0] = 0.0  # empty phrasings
+        return sims
+
+    def best_faqs(self, q_idx: np.ndarray, q_val: np.ndarray, words: bool) -> np.ndarray:
+        """(faq, best similarity) rows for FAQs sharing a word (or character) feature.
+
+        Only the inverted lists of the question's own features are read, so the
+        cost follows how common its terms are, not the size of the corpus.
+        """
+        is_word = q_idx < self.n_word_features
+        keep = is_word if words else ~is_word
+        idx, val = q_idx[keep], q_val[keep]
+        if len(idx) == 0:
+            return np.zeros((0, 2))
+        post = self.postings
+        spans = [(post.indptr[f], post.indptr[f + 1]) for f in idx]
+        phrasings = np.concatenate([post.indices[a:b] for a, b in spans])
+        weights = np.concatenate([post.data[a:b] * v for (a, b), v in zip(spans, val)])
+        sims = np.bincount(phrasings, weights=weights, minlength=len(self.phrasing_faq))
+        touched = np.flatnonzero(sims)
+        faq_best = np.zeros(len(self.faq_ptr) - 1)
+        np.maximum.at(faq_best, self.phrasing_faq[touched], sims[touched])
+        hit = np.flatnonzero(faq_best)
+        return np.column_stack([hit, faq_best[hit]])

@@ -1,0 +1,273 @@
+"""Candidate retrieval: which FAQs could a question be about, and how strongly.
+
+The matcher only ranks and measures; turning its signals into a probability
+of being right is the job of :mod:`faqbot.confidence`.  Keeping the two apart
+lets calibration be refitted on new labelled questions without retraining.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from rapidfuzz import fuzz, process
+from sklearn.base import BaseEstimator
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+from faqbot.features import TextFeatures
+from faqbot.index import PhrasingIndex
+from faqbot.text import normalize, words
+
+#: Names of the per-candidate signals, in the column order of ``Candidates.features``.
+FEATURE_NAMES = (
+    "classifier_score",
+    "classifier_margin",
+    "similarity",
+    "similarity_margin",
+    "fuzzy",
+    "known_words",
+    "rarest_word",
+    "coverage",
+    "uncovered_rarest",
+)
+
+
+@dataclass
+class Candidates:
+    """The top candidates for one question, best first by the matcher's own score."""
+
+    faq_index: np.ndarray  # (k,) int indices into ``classes_``
+    phrasing_index: np.ndarray  # (k,) best-matching phrasing of each candidate
+    features: np.ndarray  # (k, len(FEATURE_NAMES))
+
+
+class FaqMatcher(BaseEstimator):
+    """TF-IDF retrieval over phrasings plus a linear classifier over FAQs.
+
+    Parameters
+    ----------
+    word_ngrams, char_ngrams : tuple of int
+        n-gram ranges of the word and character (``char_wb``) TF-IDF blocks.
+    min_df : int or "auto"
+        Minimum document frequency; "auto" keeps every term in small corpora
+        (where a word seen once may be the only clue) and drops singletons in
+        large ones (where they are mostly noise and memory).
+    C : float
+        Regularisation of the linear SVM.
+    similarity_weight : float
+        Weight of the nearest-phrasing similarity added to the classifier
+        score when ranking candidates.
+    max_classifier_faqs : int
+        Above this many FAQs the classifier is skipped: its weight matrix grows
+        with FAQs x features, and retrieval alone scales.
+    min_phrasings_per_faq : float
+        The classifier is trained only when FAQs have at least this many
+        phrasings on average; with one phrasing each it cannot generalise.
+    top_k : int
+        Candidates returned per question.
+    pool_size : int
+        FAQs compared phrasing by phrasing before the top ``top_k`` are kept.
+    fuzzy_phrasings : int
+        Phrasings per candidate compared with rapidfuzz (the closest by TF-IDF).
+    typo_ratio : float
+        rapidfuzz ratio (0-100) from which a word counts as a misspelling of another.
+    """
+
+    def __init__(
+        self,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] = (2, 5),
+        min_df: int | str = "auto",
+        C: float = 1.0,
+        similarity_weight: float = 0.2,
+        max_classifier_faqs: int = 5000,
+        min_phrasings_per_faq: float = 2.0,
+        top_k: int = 5,
+        pool_size: int = 5,
+        fuzzy_phrasings: int = 5,
+        typo_ratio: float = 80.0,
+        random_state: int = 0,
+    ) -> None:
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.C = C
+        self.similarity_weight = similarity_weight
+        self.max_classifier_faqs = max_classifier_faqs
+        self.min_phrasings_per_faq = min_phrasings_per_faq
+        self.top_k = top_k
+        self.pool_size = pool_size
+        self.fuzzy_phrasings = fuzzy_phrasings
+        self.typo_ratio = typo_ratio
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, phrasings: Sequence[str], faq_ids: Sequence[str]) -> FaqMatcher:
+        """Learn the vocabulary, the phrasing index and (when useful) the classifier."""
+        if len(phrasings) != len(faq_ids):
+            raise ValueError("phrasings and faq_ids differ in length")
+        if not phrasings:
+            raise ValueError("cannot fit on an empty corpus")
+        texts = [normalize(p) for p in phrasings]
+        self.classes_, labels = np.unique(np.asarray(faq_ids, dtype=object), return_inverse=True)
+        order = np.argsort(labels, kind="stable")
+        self.phrasings_ = [phrasings[i] for i in order]
+        texts = [texts[i] for i in order]
+        self.normalized_ = texts
+        labels = labels[order]
+        self.phrasing_faq_ = labels.astype(np.int32)
+        self.faq_ptr_ = np.searchsorted(labels, np.arange(len(self.classes_) + 1)).astype(np.int64)
+        self._fit_vectorizers(texts)
+        self.faq_words_ = [
+            frozenset(w for t in texts[self.faq_ptr_[c] : self.faq_ptr_[c + 1]] for w in words(t))
+            for c in range(len(self.classes_))
+        ]
+        matrix = self._vectorize(texts)
+        self._fit_classifier(matrix, labels)
+        self.index_ = PhrasingIndex(
+            matrix,
+            self.faq_ptr_,
+            self.features_.n_word_features_,
+            inverted=not self.uses_classifier_,
+        )
+        return self
+
+    def _fit_vectorizers(self, texts: list[str]) -> None:
+        min_df = self.min_df if self.min_df != "auto" else (1 if len(texts) < 5000 else 2)
+        self.features_ = TextFeatures(self.word_ngrams, self.char_ngrams, min_df).fit(texts)
+
+    def _fit_classifier(self, matrix: sp.csr_matrix, labels: np.ndarray) -> None:
+        n_faqs = len(self.classes_)
+        self.uses_classifier_ = (
+            2 <= n_faqs <= self.max_classifier_faqs and len(labels) / n_faqs >= self.min_phrasings_per_faq
+        )
+        if not self.uses_classifier_:
+            self.coef_ = None
+            self.intercept_ = None
+            return
+        svm = LinearSVC(C=self.C, random_state=self.random_state).fit(matrix, labels)
+        coef = svm.coef_ if n_faqs > 2 else np.vstack([-svm.coef_[0], svm.coef_[0]])
+        intercept = svm.intercept_ if n_faqs > 2 else np.array([-svm.intercept_[0], svm.intercept_[0]])
+        self.coef_ = np.ascontiguousarray(coef.T, dtype=np.float32)  # (features, faqs)
+        self.intercept_ = intercept.astype(np.float32)
+
+    def _vectorize(self, texts: list[str]) -> sp.csr_matrix:
+        return self.features_.transform(texts)
+
+    # ---------------------------------------------------------------- query
+    def candidates(self, questions: Sequence[str]) -> list[Candidates]:
+        """Top-k candidate FAQs with their signals, for each question."""
+        check_is_fitted(self, "index_")
+        texts = [normalize(q) for q in questions]
+        out: list[Candidates] = []
+        for start in range(0, len(texts), 64):
+            chunk = texts[start : start + 64]
+            out.extend(self._candidates_chunk(chunk))
+        return out
+
+    def _candidates_chunk(self, texts: list[str]) -> list[Candidates]:
+        matrix = self._vectorize(texts)
+        scores = (matrix @ self.coef_ + self.intercept_) if self.uses_classifier_ else None
+        out = []
+        for i, text in enumerate(texts):
+            lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
+            query = (matrix.indices[lo:hi], matrix.data[lo:hi])
+            out.append(self._rank_one(text, query, None if scores is None else scores[i]))
+        return out
+
+    def _pool(self, query: tuple[np.ndarray, np.ndarray], scores: np.ndarray | None) -> np.ndarray:
+        """FAQs worth a closer look: the classifier's best, or else the best by shared words.
+
+        Comparing a question with every phrasing is what makes retrieval slow on
+        large corpora; the pool keeps the exact comparison to a few FAQs.
+        """
+        size = min(self.pool_size, len(self.classes_))
+        if scores is not None:
+            return np.argpartition(-scores, size - 1)[:size]
+        best = self.index_.best_faqs(*query, words=True)
+        if len(best) < self.top_k:  # no shared words (typos): fall back to character n-grams
+            best = self.index_.best_faqs(*query, words=False)
+        if len(best) > size:
+            best = best[np.argpartition(-best[:, 1], size - 1)[:size]]
+        return best[:, 0].astype(np.int64)
+
+    def _rank_one(
+        self, text: str, query: tuple[np.ndarray, np.ndarray], scores: np.ndarray | None
+    ) -> Candidates:
+        pool = self._pool(query, scores)
+        if len(pool) == 0:
+            pool = np.arange(min(self.top_k, len(self.classes_)))
+        sims = self.index_.faq_sims(*query, pool)
+        pool_sims = np.array([s.max() if len(s) else 0.0 for s in sims])
+        rank_score = pool_sims if scores is None else scores[pool] + self.similarity_weight * pool_sims
+        order = np.argsort(-rank_score, kind="stable")[: self.top_k]
+        top = pool[order]
+        features = np.zeros((len(top), len(FEATURE_NAMES)), dtype=np.float64)
+        if scores is not None:
+            features[:, 0] = scores[top]
+            features[:, 1] = _margins(scores[top])
+        features[:, 2] = pool_sims[order]
+        features[:, 3] = _margins(pool_sims[order])
+        features[:, 4] = [self._fuzzy(text, c, sims[o]) for c, o in zip(top, order)]
+        features[:, 5], features[:, 6] = self.features_.known_word_stats(text)
+        weights = self.features_.word_idf(words(text))
+        features[:, 7:9] = [self._coverage(weights, c) for c in top]
+        best_phrasing = np.array([self.faq_ptr_[c] + int(np.argmax(sims[o])) for c, o in zip(top, order)])
+        return Candidates(top, best_phrasing, features)
+
+    def _fuzzy(self, text: str, faq: int, sims: np.ndarray) -> float:
+        """Best typo-tolerant ratio against the FAQ's closest phrasings."""
+        nearest = self.faq_ptr_[faq] + np.argsort(-sims)[: self.fuzzy_phrasings]
+        best = process.extractOne(text, [self.normalized_[i] for i in nearest], scorer=fuzz.token_sort_ratio)
+        return best[1] / 100.0 if best else 0.0
+
+    def _coverage(self, weights: dict[str, float], faq: int) -> tuple[float, float]:
+        """How much of the question (word -> idf) the FAQ's phrasings account for.
+
+        Returns the idf-weighted share of the question's words found in the FAQ
+        (a misspelt word counts when rapidfuzz finds it), and the idf of the
+        rarest word left unexplained, relative to the rarest in the corpus:
+        'tell me a joke' shares 'tell me' with an FAQ, but 'joke' stays unexplained.
+        """
+        total = sum(weights.values())
+        if not total:
+            return 0.0, 0.0
+        vocabulary = self.faq_words_[faq]
+        uncovered = [t for t in weights if t not in vocabulary and not self._misspelt(t, faq)]
+        missing = sum(weights[t] for t in uncovered)
+        rarest = max((weights[t] for t in uncovered), default=0.0)
+        return 1.0 - missing / total, rarest / self.features_.max_idf_
+
+    def _misspelt(self, word: str, faq: int) -> bool:
+        """A word unknown to the corpus that is close to one of the FAQ's words."""
+        if len(word) < 4 or self.features_.knows_word(word):
+            return False
+        return (
+            process.extractOne(word, self.faq_words_[faq], scorer=fuzz.ratio, score_cutoff=self.typo_ratio)
+            is not None
+        )
+
+    def is_empty(self, question: str) -> bool:
+        """True when nothing in the question is in the model's vocabulary."""
+        check_is_fitted(self, "index_")
+        return not self.features_.has_known_terms(normalize(question))
+
+    def top_terms(self, question: str, phrasing_index: int, n: int = 5) -> list[str]:
+        """Words shared by the question and a phrasing, heaviest first."""
+        asked = self.features_.word_weights(normalize(question))
+        matched = self.features_.word_weights(self.normalized_[phrasing_index])
+        shared = {t: w * matched[t] for t, w in asked.items() if t in matched}
+        return sorted(shared, key=lambda t: -shared[t])[:n]
+
+
+def _margins(values: np.ndarray) -> np.ndarray:
+    """Each value minus the best of the others (positive only for the leader)."""
+    if len(values) < 2:
+        return values.copy()
+    order = np.argsort(-values, kind="stable")
+    best, second = values[order[0]], values[order[1]]
+    others_best = np.where(np.arange(len(values)) == order[0], second, best)
+    return values - others_best

@@ -1,0 +1,204 @@
+"""Fit a complete model: matcher, confidence model and thresholds.
+
+Calibration needs questions whose right answer is known and which the matcher
+has not seen.  A labelled file is best; without one, the corpus' own phrasings
+are held out in folds, and some FAQs are held out whole so that the model also
+learns what a question with no right answer looks like.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from faqbot.calibration import (
+    DEFAULT_SUGGEST_PRECISION,
+    DEFAULT_TARGET_PRECISION,
+    choose_thresholds,
+    precision_coverage_curve,
+)
+from faqbot.confidence import ConfidenceModel
+from faqbot.corpus import Corpus
+from faqbot.labelled import LabelledQuery
+from faqbot.matcher import Candidates, FaqMatcher
+from faqbot.model import FaqModel
+from faqbot.text import plain_text
+
+SUGGESTION_DEPTH = 3
+
+
+@dataclass
+class CalibrationSet:
+    """Matcher candidates for held-out questions, with the right FAQ id (None: out of scope)."""
+
+    candidates: list[Candidates]
+    truth_ids: list[str | None]
+    classes: list[np.ndarray]  # the classes_ of the matcher that produced each candidate set
+    source: str
+
+
+def fit_model(
+    corpus: Corpus,
+    labelled: Sequence[LabelledQuery] | None = None,
+    target_precision: float = DEFAULT_TARGET_PRECISION,
+    suggest_precision: float = DEFAULT_SUGGEST_PRECISION,
+    matcher_params: Mapping[str, Any] | None = None,
+    cv_folds: int = 3,
+    max_cv_questions: int = 3000,
+    index_answers: bool = True,
+    random_state: int = 0,
+) -> FaqModel:
+    """Train on ``corpus`` and calibrate on ``labelled`` (or on held-out phrasings).
+
+    With ``index_answers`` each answer's text is one more phrasing of its FAQ:
+    visitors often use the answer's words ("courier", "label") rather than the
+    question's, and on the sample corpus this lifts top-1 accuracy markedly.
+    """
+    started = time.perf_counter()
+    phrasings, ids = corpus.training_pairs()
+    is_answer = [False] * len(phrasings)
+    if index_answers:
+        phrasings += [plain_text(f.answer) for f in corpus.faqs]
+        ids += [f.id for f in corpus.faqs]
+        is_answer += [True] * len(corpus.faqs)
+    params = dict(matcher_params or {})
+    matcher = FaqMatcher(**params).fit(phrasings, ids)
+    if labelled:
+        calib = _labelled_set(matcher, labelled)
+    else:
+        calib = _cross_validated_set(
+            phrasings, ids, np.array(is_answer), params, cv_folds, max_cv_questions, random_state
+        )
+    _add_nonsense(calib, matcher, np.random.default_rng(random_state))
+    truth = [_index_of(t, c) for t, c in zip(calib.truth_ids, calib.classes)]
+    confidence = ConfidenceModel().fit(calib.candidates, truth)
+    best_conf, correct, hit = _outcomes(confidence, calib, truth)
+    thresholds = choose_thresholds(best_conf, correct, hit, target_precision, suggest_precision)
+    metrics = _calibration_metrics(calib, best_conf, correct, thresholds)
+    metrics["training_seconds"] = round(time.perf_counter() - started, 3)
+    return FaqModel(
+        matcher,
+        confidence,
+        corpus.by_id(),
+        thresholds,
+        precision_coverage_curve(best_conf, correct),
+        metrics,
+        {
+            "source": corpus.source,
+            "sha256": corpus.sha256,
+            "faqs": len(corpus),
+            "phrasings": len(phrasings),
+        },
+    )
+
+
+def _labelled_set(matcher: FaqMatcher, labelled: Sequence[LabelledQuery]) -> CalibrationSet:
+    cands = matcher.candidates([q.question for q in labelled])
+    truth = [q.faq_id for q in labelled]
+    return CalibrationSet(cands, truth, [matcher.classes_] * len(cands), "labelled")
+
+
+def _cross_validated_set(
+    phrasings: list[str],
+    ids: list[str],
+    is_answer: np.ndarray,
+    params: dict[str, Any],
+    folds: int,
+    max_questions: int,
+    random_state: int,
+) -> CalibrationSet:
+    """Hold out phrasings fold by fold; in each fold some FAQs go entirely, as stand-ins for
+    out-of-scope questions."""
+    rng = np.random.default_rng(random_state)
+    n = len(phrasings)
+    fold_of = rng.integers(0, folds, size=n)
+    faq_names = np.unique(ids)
+    ids_arr = np.asarray(ids, dtype=object)
+    cands, truth, classes = [], [], []
+    per_fold = max(1, max_questions // folds)
+    for fold in range(folds):
+        dropped = set(rng.choice(faq_names, size=max(1, len(faq_names) // 7), replace=False))
+        is_dropped = np.array([i in dropped for i in ids], dtype=bool)
+        held = (fold_of == fold) | is_dropped
+        train = ~held
+        if len(set(ids_arr[train])) < 2:
+            continue
+        in_fold = (fold_of == fold) | (rng.random(n) < 1.0 / folds)
+        test = np.flatnonzero(held & in_fold & ~is_answer)
+        if len(test) > per_fold:
+            test = rng.choice(test, size=per_fold, replace=False)
+        fold_matcher = FaqMatcher(**params).fit(
+            [phrasings[i] for i in np.flatnonzero(train)], list(ids_arr[train])
+        )
+        cands.extend(fold_matcher.candidates([phrasings[i] for i in test]))
+        known = set(fold_matcher.classes_)
+        truth.extend(ids[i] if ids[i] in known else None for i in test)
+        classes.extend([fold_matcher.classes_] * len(test))
+    return CalibrationSet(cands, truth, classes, "cross-validation")
+
+
+def _add_nonsense(calib: CalibrationSet, matcher: FaqMatcher, rng: np.random.Generator) -> None:
+    """Add questions no FAQ answers: keyboard mash and the corpus' commonest words alone.
+
+    Held-out phrasings never look like that, yet visitors type it; without
+    examples the confidence model would extrapolate ("the" got 0.5 before).
+    """
+    n = int(np.clip(len(calib.candidates) // 10, 30, 300))
+    questions = [nonsense for nonsense in _nonsense(matcher, rng, n)]
+    calib.candidates.extend(matcher.candidates(questions))
+    calib.truth_ids.extend([None] * len(questions))
+    calib.classes.extend([matcher.classes_] * len(questions))
+
+
+def _nonsense(matcher: FaqMatcher, rng: np.random.Generator, n: int) -> list[str]:
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    common = matcher.features_.common_words(30)
+    out = []
+    for i in range(n):
+        if i % 2 and common:
+            out.append(" ".join(rng.choice(common, size=rng.integers(1, 4))))
+        else:
+            words = ["".join(rng.choice(letters, size=rng.integers(3, 9))) for _ in range(rng.integers(1, 4))]
+            out.append(" ".join(words))
+    return out
+
+
+def _index_of(faq_id: str | None, classes: np.ndarray) -> int | None:
+    if faq_id is None:
+        return None
+    pos = int(np.searchsorted(classes, faq_id))
+    return pos if pos < len(classes) and classes[pos] == faq_id else None
+
+
+def _outcomes(
+    confidence: ConfidenceModel, calib: CalibrationSet, truth: list[int | None]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Best confidence, whether the best is right, whether the right one is among the suggestions."""
+    probs = confidence.predict_many(calib.candidates)
+    best, correct, hit = [], [], []
+    for cand, p, right in zip(calib.candidates, probs, truth):
+        ranked = cand.faq_index
+        best.append(float(p[0]) if len(p) else 0.0)
+        correct.append(right is not None and len(ranked) > 0 and ranked[0] == right)
+        hit.append(right is not None and right in ranked[:SUGGESTION_DEPTH])
+    return np.array(best), np.array(correct), np.array(hit)
+
+
+def _calibration_metrics(
+    calib: CalibrationSet, best: np.ndarray, correct: np.ndarray, thresholds: dict[str, float]
+) -> dict[str, Any]:
+    answered = best >= thresholds["answer"]
+    out_of_scope = np.array([t is None for t in calib.truth_ids])
+    return {
+        "calibration_source": calib.source,
+        "calibration_questions": int(len(best)),
+        "calibration_out_of_scope": int(out_of_scope.sum()),
+        "answered_precision": float(correct[answered].mean()) if answered.any() else None,
+        "coverage": float(answered.mean()) if len(best) else 0.0,
+        "top1_accuracy": float(correct[~out_of_scope].mean()) if (~out_of_scope).any() else None,
+        "out_of_scope_recall": float((~answered[out_of_scope]).mean()) if out_of_scope.any() else None,
+    }

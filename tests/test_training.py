@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+
+from faqbot.labelled import LabelledQuery
+from faqbot.training import fit_model
+
+
+@pytest.fixture(scope="module")
+def cv_model(tiny_corpus):
+    return fit_model(tiny_corpus)
+
+
+def test_without_labels_calibrates_by_cross_validation(cv_model, tiny_corpus):
+    m = cv_model.metrics
+    assert m["calibration_source"] == "cross-validation"
+    assert m["calibration_out_of_scope"] > 0  # held-out FAQs and nonsense stand in for handoffs
+    assert 0.0 <= cv_model.thresholds["suggest"] <= cv_model.thresholds["answer"] <= 1.0
+    assert cv_model.corpus_info["faqs"] == len(tiny_corpus)
+    assert cv_model.ask("when will my parcel arrive")["faq_id"] == "delivery"
+
+
+def test_answers_are_indexed_as_phrasings(cv_model):
+    # "portal" appears only in the returns answer
+    assert cv_model.ask("portal")["faq_id"] == "returns"
+    assert fit_model(cv_model_corpus(), index_answers=False).ask("portal")["faq_id"] is None
+
+
+def cv_model_corpus():
+    from faqbot.corpus import corpus_from_records
+
+    return corpus_from_records(
+        [
+            {
+                "id": "a",
+                "question": "return an item",
+                "answer": "Use the portal.",
+                "alternates": ["send back"],
+            },
+            {
+                "id": "b",
+                "question": "delivery time",
+                "answer": "Two days.",
+                "alternates": ["shipping"],
+            },
+        ]
+    )
+
+
+def test_labelled_calibration_reaches_the_target_on_its_file(sample_corpus, calibration_queries):
+    model = fit_model(sample_corpus, labelled=calibration_queries, target_precision=0.95)
+    results = model.ask_many([q.question for q in calibration_queries])
+    answered = [
+        r["faq_id"] == q.faq_id for r, q in zip(results, calibration_queries) if r["status"] == "answered"
+    ]
+    assert answered and np.mean(answered) >= 0.95
+    assert model.metrics["calibration_source"] == "labelled"
+    assert model.metrics["calibration_questions"] > len(calibration_queries)  # plus generated nonsense
+
+
+def test_higher_target_precision_answers_less(sample_corpus, calibration_queries):
+    loose = fit_model(sample_corpus, labelled=calibration_queries, target_precision=0.8)
+    strict = fit_model(sample_corpus, labelled=calibration_queries, target_precision=0.99)
+    assert strict.thresholds["answer"] >= loose.thresholds["answer"]
+
+
+def test_curve_is_stored_with_the_model(cv_model):
+    assert len(cv_model.curve) == 101
+    assert cv_model.curve[0]["coverage"] == 1.0
+
+
+def test_unknown_label_is_treated_as_out_of_scope(tiny_corpus):
+    labelled = [
+        LabelledQuery("parcel arrival", "delivery", 2),
+        LabelledQuery("weather today", None, 3),
+    ]
+    model = fit_model(tiny_corpus, labelled=labelled)
+    assert model.metrics["calibration_out_of_scope"] >= 1
