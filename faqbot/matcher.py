@@ -59,7 +59,9 @@ class FaqMatcher(BaseEstimator):
         Regularisation of the linear SVM.
     similarity_weight : float
         Weight of the nearest-phrasing similarity added to the classifier
-        score when ranking candidates.
+        score when ranking candidates.  0 measured best (CLINC150 val and the
+        sample eval set both lost accuracy at 0.2 and 0.5); the similarity
+        still informs the confidence.
     max_classifier_faqs : int
         Above this many FAQs the classifier is skipped: its weight matrix grows
         with FAQs x features, and retrieval alone scales.
@@ -82,7 +84,7 @@ class FaqMatcher(BaseEstimator):
         char_ngrams: tuple[int, int] = (2, 5),
         min_df: int | str = "auto",
         C: float = 1.0,
-        similarity_weight: float = 0.2,
+        similarity_weight: float = 0.0,
         max_classifier_faqs: int = 5000,
         min_phrasings_per_faq: float = 2.0,
         top_k: int = 5,
