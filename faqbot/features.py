@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils.validation import check_is_fitted
 
 _WORD_CACHE_SIZE = 100_000
@@ -70,6 +71,13 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.n_features_ = self.n_word_features_ + len(self.char_.vocabulary_)
         self.max_idf_ = float(self.word_.idf_.max())
         return self
+
+    def fit_matrix(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The training texts' rows, through scikit-learn's batch path (faster for many
+        texts; equal to :meth:`transform`)."""
+        check_is_fitted(self, "word_")
+        blocks = sp.hstack([self.word_.transform(texts), self.char_.transform(texts)], format="csr")
+        return l2_normalize(blocks).astype(np.float32)
 
     # The analyzers are closures: rebuilt after unpickling rather than stored.
     def __getstate__(self) -> dict[str, Any]:

@@ -74,13 +74,9 @@ class FaqModel:
     # ------------------------------------------------------------- ranking
     def rank(self, questions: Sequence[str]) -> list[Ranked]:
         """Candidates for each question, most likely right first."""
-        empty = [not q or not q.strip() or self.matcher.is_empty(q) for q in questions]
-        asked = [q for q, e in zip(questions, empty) if not e]
-        cands = self.matcher.candidates(asked)
+        cands = self.matcher.candidates(questions)
         probs = self.confidence.predict_many(cands)
-        ranked_iter = iter(self._ranked(c, p) for c, p in zip(cands, probs))
-        nothing = Ranked([], np.zeros(0), np.zeros(0, int), np.zeros(0))
-        return [nothing if e else next(ranked_iter) for e in empty]
+        return [self._ranked(c, p) for c, p in zip(cands, probs)]
 
     def _ranked(self, cand: Candidates, probs: np.ndarray) -> Ranked:
         # The matcher's order is the ranking: re-sorting by the pointwise confidence
