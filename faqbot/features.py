@@ -64,20 +64,20 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.min_df = min_df
 
     def fit(self, texts: Sequence[str], y: Any = None) -> TextFeatures:
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str], y: Any = None) -> sp.csr_matrix:
+        """Fit, and return the training texts' rows from scikit-learn's batch path
+        (analysing every text once; equal to :meth:`transform`, which a test pins)."""
         common = {"sublinear_tf": True, "min_df": self.min_df, "dtype": np.float32}
-        self.word_ = TfidfVectorizer(ngram_range=self.word_ngrams, **common).fit(texts)
-        self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, **common).fit(texts)
+        self.word_ = TfidfVectorizer(ngram_range=self.word_ngrams, **common)
+        self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, **common)
+        blocks = [self.word_.fit_transform(texts), self.char_.fit_transform(texts)]
         self.n_word_features_ = len(self.word_.vocabulary_)
         self.n_features_ = self.n_word_features_ + len(self.char_.vocabulary_)
         self.max_idf_ = float(self.word_.idf_.max())
-        return self
-
-    def fit_matrix(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """The training texts' rows, through scikit-learn's batch path (faster for many
-        texts; equal to :meth:`transform`)."""
-        check_is_fitted(self, "word_")
-        blocks = sp.hstack([self.word_.transform(texts), self.char_.transform(texts)], format="csr")
-        return l2_normalize(blocks).astype(np.float32)
+        return l2_normalize(sp.hstack(blocks, format="csr")).astype(np.float32)
 
     # The analyzers are closures: rebuilt after unpickling rather than stored.
     def __getstate__(self) -> dict[str, Any]:

@@ -123,14 +123,12 @@ class FaqMatcher(BaseEstimator):
         self.normalized_ = texts
         self.sorted_tokens_ = [_sorted_tokens(t) for t in texts]
         labels = labels[order]
-        self.phrasing_faq_ = labels.astype(np.int32)
         self.faq_ptr_ = np.searchsorted(labels, np.arange(len(self.classes_) + 1)).astype(np.int64)
-        self._fit_vectorizers(texts)
+        matrix = self._fit_vectorizers(texts)
         self.faq_words_ = [
             frozenset(w for t in texts[self.faq_ptr_[c] : self.faq_ptr_[c + 1]] for w in words(t))
             for c in range(len(self.classes_))
         ]
-        matrix = self.features_.fit_matrix(texts)
         self._fit_classifier(matrix, labels)
         self.index_ = PhrasingIndex(
             matrix,
@@ -140,9 +138,10 @@ class FaqMatcher(BaseEstimator):
         )
         return self
 
-    def _fit_vectorizers(self, texts: list[str]) -> None:
+    def _fit_vectorizers(self, texts: list[str]) -> sp.csr_matrix:
         min_df = self.min_df if self.min_df != "auto" else (1 if len(texts) < 5000 else 2)
-        self.features_ = TextFeatures(self.word_ngrams, self.char_ngrams, min_df).fit(texts)
+        self.features_ = TextFeatures(self.word_ngrams, self.char_ngrams, min_df)
+        return self.features_.fit_transform(texts)
 
     def _fit_classifier(self, matrix: sp.csr_matrix, labels: np.ndarray) -> None:
         n_faqs = len(self.classes_)
@@ -158,9 +157,6 @@ class FaqMatcher(BaseEstimator):
         intercept = svm.intercept_ if n_faqs > 2 else np.array([-svm.intercept_[0], svm.intercept_[0]])
         self.coef_ = np.ascontiguousarray(coef.T, dtype=np.float32)  # (features, faqs)
         self.intercept_ = intercept.astype(np.float32)
-
-    def _vectorize(self, texts: list[str]) -> sp.csr_matrix:
-        return self.features_.transform(texts)
 
     # ---------------------------------------------------------------- query
     def candidates(self, questions: Sequence[str]) -> list[Candidates]:
