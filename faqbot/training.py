@@ -29,6 +29,8 @@ from faqbot.model import FaqModel
 from faqbot.text import plain_text
 
 SUGGESTION_DEPTH = 3
+#: Share of FAQs held out whole in each cross-validation fold, as out-of-scope examples.
+DROPPED_SHARE = 1 / 7
 
 
 @dataclass
@@ -121,7 +123,7 @@ def _cross_validated_set(
     cands, truth, classes = [], [], []
     per_fold = max(1, max_questions // folds)
     for fold in range(folds):
-        dropped = set(rng.choice(faq_names, size=max(1, len(faq_names) // 7), replace=False))
+        dropped = set(rng.choice(faq_names, size=max(1, int(len(faq_names) * DROPPED_SHARE)), replace=False))
         is_dropped = np.array([i in dropped for i in ids], dtype=bool)
         held = (fold_of == fold) | is_dropped
         train = ~held
