@@ -89,8 +89,8 @@ class FaqMatcher(BaseEstimator):
         similarity_weight: float = 0.0,
         max_classifier_faqs: int = 5000,
         min_phrasings_per_faq: float = 2.0,
-        top_k: int = 5,
-        pool_size: int = 5,
+        top_k: int = 3,
+        pool_size: int = 3,
         fuzzy_phrasings: int = 5,
         typo_ratio: float = 80.0,
         random_state: int = 0,
@@ -211,53 +211,56 @@ class FaqMatcher(BaseEstimator):
             features[:, 1] = _margins(scores[top])
         features[:, 2] = pool_sims[order]
         features[:, 3] = _margins(pool_sims[order])
-        tokens = _sorted_tokens(text)
-        features[:, 4] = [self._fuzzy(tokens, c, sims[o]) for c, o in zip(top, order)]
+        tokens, weights = _sorted_tokens(text), self.features_.word_idf(words(text))
+        unknown = [t for t in weights if len(t) >= 4 and not self.features_.knows_word(t)]
+        features[:, [4, 7, 8]] = [
+            self._text_signals(tokens, weights, unknown, c, sims[o]) for c, o in zip(top, order)
+        ]
         features[:, 5], features[:, 6] = self.features_.known_word_stats(text)
-        weights = self.features_.word_idf(words(text))
-        features[:, 7:9] = [self._coverage(weights, c) for c in top]
         best_phrasing = np.array([self.faq_ptr_[c] + int(np.argmax(sims[o])) for c, o in zip(top, order)])
         return Candidates(top, best_phrasing, features)
 
-    def _fuzzy(self, tokens: str, faq: int, sims: np.ndarray) -> float:
-        """Best typo-tolerant ratio against the FAQ's closest phrasings."""
-        nearest = self.faq_ptr_[faq] + np.argsort(-sims)[: self.fuzzy_phrasings]
+    def _text_signals(
+        self, tokens: str, weights: dict[str, float], unknown: list[str], faq: int, sims: np.ndarray
+    ) -> tuple[float, float, float]:
+        """rapidfuzz ratio against the FAQ's closest phrasings, and how much of the question
+        they account for (see :meth:`_coverage`)."""
+        closest = self.faq_ptr_[faq] + np.argsort(-sims)[: self.fuzzy_phrasings]
+        nearest = [self.sorted_tokens_[i] for i in closest]
         # ratio of token-sorted strings == token_sort_ratio, without re-sorting stored phrasings
-        best = process.extractOne(tokens, [self.sorted_tokens_[i] for i in nearest], scorer=fuzz.ratio)
-        return best[1] / 100.0 if best else 0.0
+        best = process.extractOne(tokens, nearest, scorer=fuzz.ratio)
+        misspelt = self._misspelt(unknown, nearest) if unknown else set()
+        return (best[1] / 100.0 if best else 0.0, *self._coverage(weights, faq, misspelt))
 
-    def _coverage(self, weights: dict[str, float], faq: int) -> tuple[float, float]:
+    def _misspelt(self, unknown: list[str], nearest: list[str]) -> set[str]:
+        """The question's unknown words that rapidfuzz finds misspelt among the phrasings' words."""
+        near = {w for phrasing in nearest for w in phrasing.split()}
+        cutoff = self.typo_ratio
+        return {w for w in unknown if process.extractOne(w, near, scorer=fuzz.ratio, score_cutoff=cutoff)}
+
+    def _coverage(self, weights: dict[str, float], faq: int, misspelt: set[str]) -> tuple[float, float]:
         """How much of the question (word -> idf) the FAQ's phrasings account for.
 
         Returns the idf-weighted share of the question's words found in the FAQ
-        (a misspelt word counts when rapidfuzz finds it), and the idf of the
-        rarest word left unexplained, relative to the rarest in the corpus:
-        'tell me a joke' shares 'tell me' with an FAQ, but 'joke' stays unexplained.
+        (a word the corpus does not know counts when it is ``misspelt``: close to a
+        word of the FAQ's closest phrasings), and the idf of the rarest word left
+        unexplained, relative to the rarest in the corpus: 'tell me a joke' shares
+        'tell me' with an FAQ, but 'joke' stays unexplained.
         """
         total = sum(weights.values())
         if not total:
             return 0.0, 0.0
         vocabulary = self.faq_words_[faq]
-        uncovered = [t for t in weights if t not in vocabulary and not self._misspelt(t, faq)]
+        uncovered = [t for t in weights if t not in vocabulary and t not in misspelt]
         missing = sum(weights[t] for t in uncovered)
         rarest = max((weights[t] for t in uncovered), default=0.0)
         return 1.0 - missing / total, rarest / self.features_.max_idf_
 
-    def _misspelt(self, word: str, faq: int) -> bool:
-        """A word unknown to the corpus that is close to one of the FAQ's words."""
-        if len(word) < 4 or self.features_.knows_word(word):
-            return False
-        return (
-            process.extractOne(word, self.faq_words_[faq], scorer=fuzz.ratio, score_cutoff=self.typo_ratio)
-            is not None
-        )
-
     def top_terms(self, question: str, phrasing_index: int, n: int = 5) -> list[str]:
-        """Words shared by the question and a phrasing, heaviest first."""
-        asked = self.features_.word_weights(normalize(question))
-        matched = self.features_.word_weights(self.normalized_[phrasing_index])
-        shared = {t: w * matched[t] for t, w in asked.items() if t in matched}
-        return sorted(shared, key=lambda t: -shared[t])[:n]
+        """Words shared by the question and a phrasing, rarest (most telling) first."""
+        weights = self.features_.word_idf(words(normalize(question)))
+        shared = set(weights) & set(self.sorted_tokens_[phrasing_index].split())
+        return sorted(shared, key=lambda t: (-weights[t], t))[:n]
 
 
 def _sorted_tokens(text: str) -> str:

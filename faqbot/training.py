@@ -68,13 +68,13 @@ def fit_model(
         ids += [f.id for f in corpus.faqs]
         is_answer += [True] * len(corpus.faqs)
     params = dict(matcher_params or {})
-    matcher = FaqMatcher(**params).fit(phrasings, ids)
-    if labelled:
-        calib = _labelled_set(matcher, labelled)
-    else:
+    if not labelled:  # before the final fit, so that only one matcher is in memory at a time
         calib = _cross_validated_set(
             phrasings, ids, np.array(is_answer), params, cv_folds, max_cv_questions, random_state
         )
+    matcher = FaqMatcher(**params).fit(phrasings, ids)
+    if labelled:
+        calib = _labelled_set(matcher, labelled)
     _add_nonsense(calib, matcher, np.random.default_rng(random_state))
     truth = [_index_of(t, c) for t, c in zip(calib.truth_ids, calib.classes)]
     confidence = ConfidenceModel().fit(calib.candidates, truth)
@@ -138,8 +138,10 @@ def _cross_validated_set(
         )
         cands.extend(fold_matcher.candidates([phrasings[i] for i in test]))
         known = set(fold_matcher.classes_)
+        fold_classes = fold_matcher.classes_
+        del fold_matcher  # free it before the next fold's fit
         truth.extend(ids[i] if ids[i] in known else None for i in test)
-        classes.extend([fold_matcher.classes_] * len(test))
+        classes.extend([fold_classes] * len(test))
     return CalibrationSet(cands, truth, classes, "cross-validation")
 
 

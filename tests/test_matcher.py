@@ -26,7 +26,7 @@ def test_unfitted_matcher_refuses_to_answer():
 def test_candidates_rank_the_right_faq_first(fitted):
     cand = fitted.candidates(["when does my parcel arrive?", "i lost my password"])
     assert [fitted.classes_[c.faq_index[0]] for c in cand] == ["delivery", "password"]
-    assert cand[0].features.shape == (4, len(FEATURE_NAMES))
+    assert cand[0].features.shape == (3, len(FEATURE_NAMES))  # top_k
     assert fitted.phrasings_[cand[1].phrasing_index[0]] == "lost password"
 
 
