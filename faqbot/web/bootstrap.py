@@ -1,0 +1,100 @@
+"""What a fresh or restarted instance does before serving: migrate, seed, get a live model.
+
+All of it runs under :func:`faqbot.web.db.startup_lock`, so gunicorn workers starting together
+do it once and then find it done.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import db
+from .modelstore import (
+    disk_versions,
+    live_version,
+    load_engine_model,
+    register,
+    set_live,
+    version_path,
+)
+from .security import hash_password
+from .tables import Faq, FaqPhrasing, ModelVersion, User
+from .training import fail_interrupted_jobs, train_new_version
+
+log = logging.getLogger(__name__)
+
+
+def prepare(app: Flask, with_model: bool = True) -> None:
+    Path(app.config["MODELS_DIR"]).mkdir(parents=True, exist_ok=True)
+    with db.startup_lock(app):
+        db.upgrade(db.get_engine(app))
+        with db.session_scope(app) as session:
+            seed_faqs(session, app.config["SEED_CORPUS"])
+            fail_interrupted_jobs(session)
+            has_live = live_version(session) is not None
+            has_faqs = session.scalar(select(func.count()).select_from(Faq)) > 0
+        if with_model and not has_live and not _adopt_model_on_disk(app) and has_faqs:
+            try:
+                train_new_version(app, source="bootstrap")
+            except Exception:  # serve anyway: /healthz says no model, an admin can retrain
+                log.exception("could not train the first model; starting without one")
+
+
+def seed_faqs(session: Session, corpus_path: str | None) -> int:
+    """Import the seed corpus into an empty FAQ table; returns how many FAQs were added."""
+    if session.scalar(select(func.count()).select_from(Faq)) or not corpus_path:
+        return 0
+    if not Path(corpus_path).is_file():
+        log.warning("seed corpus %s not found; starting with no FAQs", corpus_path)
+        return 0
+    from faqbot.corpus import load_corpus
+
+    corpus = load_corpus(corpus_path)
+    for position, faq in enumerate(corpus.faqs):
+        row = Faq(
+            id=faq.id,
+            question=faq.question,
+            answer=faq.answer,
+            category=faq.category,
+            position=position,
+        )
+        row.phrasings = [FaqPhrasing(text=text, position=i) for i, text in enumerate(faq.phrasings[1:])]
+        session.add(row)
+    log.info("imported %d FAQs from %s", len(corpus), corpus_path)
+    return len(corpus)
+
+
+def _adopt_model_on_disk(app: Flask) -> bool:
+    """Register the newest loadable model directory already in the models dir (e.g. restored
+    from a backup), rather than training again."""
+    for version in disk_versions(app.config["MODELS_DIR"]):
+        try:
+            model = load_engine_model(version_path(app.config["MODELS_DIR"], version))
+        except Exception as error:
+            log.warning("not adopting model directory %s: %s", version, error)
+            continue
+        with db.session_scope(app) as session:
+            if session.get(ModelVersion, version) is None:
+                register(session, version, dict(model.manifest or {}), "adopted")
+                session.flush()
+            set_live(session, version)
+        app.extensions["faqbot.live_model"].prime(version, model)
+        log.info("adopted model version %s found on disk", version)
+        return True
+    return False
+
+
+def ensure_first_admin(app: Flask, email: str = "admin@localhost") -> str | None:
+    """Create an admin with a random password when there are no users; returns the password."""
+    with db.session_scope(app) as session:
+        if session.scalar(select(func.count()).select_from(User)):
+            return None
+        password = secrets.token_urlsafe(12)
+        session.add(User(email=email, password_hash=hash_password(password), role="admin"))
+    return password

@@ -1,0 +1,1 @@
+"""Alembic migrations of the web service database (applied at start-up)."""

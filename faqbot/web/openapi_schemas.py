@@ -1,0 +1,202 @@
+"""The JSON schemas of the OpenAPI document (``components/schemas``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            }
+        },
+    },
+    "AskRequest": {
+        "type": "object",
+        "required": ["question"],
+        "properties": {
+            "question": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 500,
+                "description": "Up to MAX_QUESTION_LENGTH characters (default 500).",
+            },
+            "session_id": {
+                "type": "string",
+                "maxLength": 100,
+                "description": "A random id the widget keeps per conversation.",
+            },
+            "email": {
+                "type": "string",
+                "format": "email",
+                "description": "Optional: where to send the staff reply if a ticket is opened.",
+            },
+            "handoff": {
+                "type": "boolean",
+                "default": False,
+                "description": "True: the visitor asked for a person; always opens a "
+                "ticket (the bot's suggestions are attached to it).",
+            },
+        },
+    },
+    "AskResponse": {
+        "type": "object",
+        "required": ["query_id", "status", "confidence", "answer", "suggestions", "ticket"],
+        "properties": {
+            "query_id": {"type": "integer"},
+            "status": {"enum": ["answered", "suggested", "handoff"]},
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+            "answer": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "faq_id": {"type": "string"},
+                            "question": {"type": "string"},
+                            "answer": {"type": "string"},
+                            "category": {"type": ["string", "null"]},
+                        },
+                    },
+                ]
+            },
+            "suggestions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "faq_id": {"type": "string"},
+                        "question": {"type": "string"},
+                        "confidence": {"type": "number"},
+                    },
+                },
+            },
+            "ticket": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "token": {
+                                "type": ["string", "null"],
+                                "description": "Keep it to follow the "
+                                "ticket; null when the question was added to a ticket the session "
+                                "already holds (a person has taken the conversation over).",
+                            },
+                        },
+                    },
+                ]
+            },
+            "taken_over": {
+                "type": "boolean",
+                "description": "A person is handling this "
+                "session; the bot did not answer and added the question to the "
+                "ticket.",
+            },
+            "message": {"type": "string", "description": "Text the widget can show."},
+        },
+    },
+    "Feedback": {
+        "type": "object",
+        "required": ["query_id", "helpful"],
+        "properties": {
+            "query_id": {"type": "integer"},
+            "helpful": {"type": "boolean"},
+            "reason": {"enum": ["not what I asked", "did not answer it"]},
+        },
+    },
+    "FaqCatalogue": {"type": "object", "properties": {"categories": {"type": "array"}}},
+    "VisitorTicket": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "status": {"enum": ["open", "answered", "closed"]},
+            "question": {"type": "string"},
+            "reply": {"type": ["string", "null"]},
+            "messages": {"type": "array"},
+            "email_on_file": {"type": "boolean"},
+        },
+    },
+    "Contact": {
+        "type": "object",
+        "required": ["email"],
+        "properties": {"email": {"type": "string", "format": "email"}},
+    },
+    "Ticket": {
+        "type": "object",
+        "description": "A ticket with its conversation, suggestions "
+        "(scores), explanation (matched phrasing) and messages.",
+    },
+    "TicketList": {
+        "type": "object",
+        "properties": {
+            "tickets": {"type": "array", "items": _ref("Ticket")},
+            "counts": {"type": "object"},
+        },
+    },
+    "Reply": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}},
+    "Resolve": {
+        "oneOf": [
+            {
+                "type": "object",
+                "required": ["action", "faq_id"],
+                "properties": {"action": {"const": "link"}, "faq_id": {"type": "string"}},
+            },
+            {
+                "type": "object",
+                "required": ["action", "question", "answer"],
+                "properties": {
+                    "action": {"const": "new_faq"},
+                    "question": {"type": "string"},
+                    "answer": {"type": "string"},
+                },
+            },
+            {
+                "type": "object",
+                "required": ["action"],
+                "properties": {"action": {"const": "dismiss"}},
+            },
+        ]
+    },
+    "Job": {
+        "type": "object",
+        "properties": {
+            "job": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "status": {"enum": ["queued", "running", "succeeded", "failed"]},
+                    "model_version": {"type": ["string", "null"]},
+                    "error": {"type": ["string", "null"]},
+                },
+            }
+        },
+    },
+    "ModelVersion": {
+        "type": "object",
+        "properties": {
+            "version": {"type": "string"},
+            "metrics": {},
+            "is_live": {"type": "boolean"},
+        },
+    },
+    "ModelList": {
+        "type": "object",
+        "properties": {
+            "live": {"type": ["string", "null"]},
+            "versions": {"type": "array", "items": _ref("ModelVersion")},
+        },
+    },
+    "ProposedFaq": {"type": "object"},
+}

@@ -1,0 +1,58 @@
+"""Reading JSON request bodies strictly: the right content type, valid JSON, an object."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+from werkzeug.routing import IntegerConverter
+
+from .errors import ApiError
+
+MAX_ROW_ID = 2**31 - 1  # the largest INTEGER key in PostgreSQL
+
+
+class RowIdConverter(IntegerConverter):
+    """``<id:name>``: a positive row id; anything larger than the database can hold is a 404,
+    not a database error."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's signature
+        super().__init__(map, min=1, max=MAX_ROW_ID)
+
+
+def is_row_id(value: object) -> bool:
+    return type(value) is int and 1 <= value <= MAX_ROW_ID
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or an :class:`ApiError` saying exactly what is wrong."""
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+    raw = request.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        raise ApiError(400, "invalid_json", f"The body is not valid JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "The body must be a JSON object.")
+    return body
+
+
+def string_field(
+    body: dict[str, Any], name: str, *, required: bool = True, max_length: int | None = None
+) -> str | None:
+    """A non-empty string field (stripped), or None when optional and absent/null."""
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise ApiError(400, f"missing_{name}", f"'{name}' is required.")
+        return None
+    if not isinstance(value, str):
+        raise ApiError(400, f"invalid_{name}", f"'{name}' must be a string.")
+    value = value.strip()
+    if not value:
+        raise ApiError(400, f"invalid_{name}", f"'{name}' must not be empty.")
+    if max_length is not None and len(value) > max_length:
+        raise ApiError(400, f"invalid_{name}", f"'{name}' must be at most {max_length} characters.")
+    return value

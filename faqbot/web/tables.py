@@ -1,0 +1,231 @@
+"""The database schema as typed SQLAlchemy 2 ORM classes.
+
+Alembic migrations in ``migrations/versions`` create these tables; a test checks that the
+migrated schema and these classes agree, so neither can change alone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+TICKET_STATUSES = ("open", "answered", "closed")
+RESOLUTIONS = ("link", "new_faq", "dismiss")
+ROLES = ("staff", "admin")
+
+
+def utcnow() -> datetime:
+    """Timezone-aware UTC now; stored naive-free so SQLite and PostgreSQL agree."""
+    return datetime.now(timezone.utc)
+
+
+# Named constraints let later migrations alter them (SQLite batch mode needs the names).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC; SQLite hands back naive datetimes, which are UTC by construction."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat()
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+
+
+class Faq(Base):
+    """One FAQ of the knowledge base; ``position`` keeps the order of the imported corpus."""
+
+    __tablename__ = "faqs"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    phrasings: Mapped[list[FaqPhrasing]] = relationship(
+        back_populates="faq", order_by="FaqPhrasing.position", cascade="all, delete-orphan"
+    )
+
+
+class FaqPhrasing(Base):
+    """An alternate phrasing that came with the corpus (the FAQ's own question is not repeated)."""
+
+    __tablename__ = "faq_phrasings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    faq_id: Mapped[str] = mapped_column(ForeignKey("faqs.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    faq: Mapped[Faq] = relationship(back_populates="phrasings")
+
+
+class LearnedPhrasing(Base):
+    """A visitor's wording that staff linked to an FAQ; used by the next retrain."""
+
+    __tablename__ = "learned_phrasings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    faq_id: Mapped[str] = mapped_column(ForeignKey("faqs.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProposedFaq(Base):
+    """A staff reply turned into an FAQ draft; an admin approves (it becomes an FAQ) or rejects."""
+
+    __tablename__ = "proposed_faqs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(200))
+    phrasing: Mapped[str | None] = mapped_column(Text)  # the visitor's wording
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending/approved/rejected
+    faq_id: Mapped[str | None] = mapped_column(ForeignKey("faqs.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+
+class Query(Base):
+    """One asked question and what the bot decided: the basis of analytics and learning."""
+
+    __tablename__ = "queries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(20), index=True)
+    faq_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    confidence: Mapped[float] = mapped_column(Float)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    session_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    model_version: Mapped[str | None] = mapped_column(String(80))
+    answer_question: Mapped[str | None] = mapped_column(Text)  # what the bot showed, for history
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Ticket(Base):
+    """A handed-off question waiting for (or answered by) a person."""
+
+    __tablename__ = "tickets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    question: Mapped[str] = mapped_column(Text)
+    session_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    reason: Mapped[str] = mapped_column(String(20))  # "low_confidence" or "requested"
+    conversation: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    suggestions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    email: Mapped[str | None] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    resolution: Mapped[str | None] = mapped_column(String(20))
+    resolution_faq_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    answered_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    messages: Mapped[list[TicketMessage]] = relationship(
+        back_populates="ticket", order_by="TicketMessage.id", cascade="all, delete-orphan"
+    )
+
+
+class TicketMessage(Base):
+    """A later message on a ticket: a staff reply, or a visitor's follow-up question."""
+
+    __tablename__ = "ticket_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(20))  # "staff" or "visitor"
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    emailed_at: Mapped[datetime | None]
+    ticket: Mapped[Ticket] = relationship(back_populates="messages")
+
+
+class User(Base):
+    """A staff member or admin; the password is stored only as a werkzeug hash."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token for the staff/admin API; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    user: Mapped[User] = relationship()
+
+
+class ModelVersion(Base):
+    """A trained model directory under the models dir; exactly one row is live."""
+
+    __tablename__ = "model_versions"
+    version: Mapped[str] = mapped_column(String(80), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(40))  # "bootstrap", "retrain", "cli", "adopted"
+    is_live: Mapped[bool] = mapped_column(Boolean, default=False)
+    activated_at: Mapped[datetime | None]
+
+
+class Job(Base):
+    """A background job (retraining); kept in the database so any worker can report on it."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued/running/succeeded/failed
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    model_version: Mapped[str | None] = mapped_column(String(80))
+    owner: Mapped[str | None] = mapped_column(String(200))  # "host:pid" running it
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class Feedback(Base):
+    """A visitor's thumbs up/down on an answer; one per query (a later vote replaces it)."""
+
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    query_id: Mapped[int] = mapped_column(ForeignKey("queries.id", ondelete="CASCADE"), unique=True)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

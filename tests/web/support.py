@@ -1,0 +1,56 @@
+"""Helpers shared by the web tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "faq.csv"
+MODEL_VERSION = "20000101T000000Z-sample"
+POSTGRES_ENV = "FAQBOT_TEST_POSTGRES_URL"
+PASSWORD = "correct horse battery staple"
+
+
+def make_config(instance: Path, database_url: str, **overrides) -> dict:
+    return {
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key-0123456789abcdef",
+        "MAIL_BACKEND": "file",
+        "MODEL_CHECK_INTERVAL": 0.0,
+        "TESTING": True,
+        **overrides,
+    }
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def call(base: str, path: str, body: dict | None = None, headers: dict | None = None):
+    """One JSON request to a real server; returns ``(status, parsed body)``."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, headers=headers or {})
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, json.loads(error.read())

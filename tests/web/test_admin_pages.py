@@ -1,0 +1,58 @@
+"""Admin pages: staff are kept out; admins review proposals, retrain and switch versions."""
+
+from __future__ import annotations
+
+import time
+
+from faqbot.web.db import session_scope
+from faqbot.web.tables import Faq, Job
+
+from .support import MODEL_VERSION
+
+
+def propose(client, auth) -> None:
+    ticket = client.post("/api/v1/ask", json={"question": "gift wrap?", "handoff": True})
+    ticket_id = ticket.get_json()["ticket"]["id"]
+    client.post(
+        f"/api/v1/staff/tickets/{ticket_id}/resolve",
+        headers=auth.headers(),
+        json={"action": "new_faq", "question": "Do you gift wrap?", "answer": "<b>Yes</b>."},
+    )
+
+
+def test_staff_cannot_open_admin_pages(client, auth):
+    auth.login("plain@example.com", "staff")
+    assert client.get("/admin/").status_code == 403
+    assert client.get("/admin/proposals").status_code == 403
+
+
+def test_admin_approves_a_proposal_from_the_page(app, client, auth):
+    propose(client, auth)
+    auth.login("boss@example.com", "admin")
+    page = client.get("/admin/proposals").get_data(as_text=True)
+    assert "Do you gift wrap?" in page and "&lt;b&gt;Yes&lt;/b&gt;" in page
+    token = auth.page_csrf("/admin/proposals")
+    assert client.post("/admin/proposals/1/approve", data={}).status_code == 400  # no CSRF
+    client.post("/admin/proposals/1/approve", data={"csrf_token": token})
+    with session_scope(app) as session:
+        assert session.get(Faq, "67").question == "Do you gift wrap?"
+    assert "Nothing to review." in client.get("/admin/proposals").get_data(as_text=True)
+
+
+def test_admin_retrains_and_rolls_back_from_the_page(app, client, auth):
+    auth.login("boss@example.com", "admin")
+    token = auth.page_csrf("/admin/")
+    client.post("/admin/retrain", data={"csrf_token": token})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with session_scope(app) as session:
+            job = session.get(Job, 1)
+            if job.status in ("succeeded", "failed"):
+                break
+        time.sleep(0.1)
+    assert job.status == "succeeded", job.error
+    assert client.get("/healthz").get_json()["model"]["version"] == job.model_version
+    client.post(f"/admin/models/{MODEL_VERSION}/activate", data={"csrf_token": token})
+    assert client.get("/healthz").get_json()["model"]["version"] == MODEL_VERSION
+    page = client.get("/admin/").get_data(as_text=True)
+    assert job.model_version in page and "succeeded" in page
