@@ -56,7 +56,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     def __init__(
         self,
         word_ngrams: tuple[int, int] = (1, 2),
-        char_ngrams: tuple[int, int] = (2, 5),
+        char_ngrams: tuple[int, int] = (2, 4),
         min_df: int = 1,
     ) -> None:
         self.word_ngrams = word_ngrams

@@ -83,7 +83,7 @@ class FaqMatcher(BaseEstimator):
     def __init__(
         self,
         word_ngrams: tuple[int, int] = (1, 2),
-        char_ngrams: tuple[int, int] = (2, 5),
+        char_ngrams: tuple[int, int] = (2, 4),
         min_df: int | str = "auto",
         C: float = 2.0,
         similarity_weight: float = 0.0,
