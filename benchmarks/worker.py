@@ -40,6 +40,31 @@ def run_system(task: dict[str, Any]) -> dict[str, Any]:
     return {"train_s": train_s, **_size_and_latency(system.save, system.best, warmup, questions)}
 
 
+def run_paired(task: dict[str, Any]) -> dict[str, Any]:
+    """faqbot and bm25s in one process, timed question by question in alternating order.
+
+    Separate processes run minutes apart, and on a shared machine the load can change in
+    between; timing the two side by side makes their ratio immune to that drift.
+    """
+    import time
+
+    clinc = datasets.load_clinc(Path(task["datasets"]), task.get("max_intents"), task.get("max_oos"))
+    texts, ids = datasets.split(clinc.train)
+    labelled = datasets.calibration_queries(clinc)
+    ours = peers.make_system("faqbot").fit(texts, ids, labelled=labelled)
+    theirs = peers.make_system("bm25s").fit(texts, ids)
+    for question, _ in clinc.val[:WARMUP]:
+        ours.best(question), theirs.best(question)
+    times: dict[str, list[float]] = {"faqbot": [], "bm25s": []}
+    for i, question in enumerate(datasets.latency_questions(clinc, task["questions"])):
+        pair = [("faqbot", ours), ("bm25s", theirs)]
+        for name, system in pair if i % 2 == 0 else pair[::-1]:
+            started = time.perf_counter()
+            system.best(question)
+            times[name].append((time.perf_counter() - started) * 1000)
+    return {name: measure.latency_summary(values) for name, values in times.items()}
+
+
 def run_scale(task: dict[str, Any]) -> dict[str, Any]:
     """Train faqbot on a large single-phrasing corpus, save it, time single questions."""
     from faqbot.artifact import save_model
@@ -68,7 +93,7 @@ def _size_and_latency(save, ask, warmup: list[str], questions: list[str]) -> dic
     return {"size_bytes": size, **summary}
 
 
-KINDS = {"idle": run_idle, "system": run_system, "scale": run_scale}
+KINDS = {"idle": run_idle, "system": run_system, "paired": run_paired, "scale": run_scale}
 
 
 def main() -> None:

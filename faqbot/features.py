@@ -32,14 +32,16 @@ def _tfidf(
     return idx + offset, weights / np.sqrt(np.dot(weights, weights))
 
 
-def _merge_counts(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """Sum (index, count) pairs that may repeat an index across parts."""
-    if not parts:
-        return np.zeros(0, np.int64), np.zeros(0)
-    idx = np.concatenate([p[0] for p in parts])
-    counts = np.concatenate([p[1] for p in parts])
-    unique, inverse = np.unique(idx, return_inverse=True)
-    return unique, np.bincount(inverse, weights=counts, minlength=len(unique))
+def _merge_counts(parts: list[dict[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Sum per-word n-gram counts (a dict loop beats numpy's unique on a dozen small parts)."""
+    total: dict[int, float] = {}
+    for part in parts:
+        for index, count in part.items():
+            total[index] = total.get(index, 0.0) + count
+    return (
+        np.fromiter(total.keys(), dtype=np.int64, count=len(total)),
+        np.fromiter(total.values(), dtype=float, count=len(total)),
+    )
 
 
 class TextFeatures(TransformerMixin, BaseEstimator):
@@ -130,18 +132,14 @@ class TextFeatures(TransformerMixin, BaseEstimator):
             vals /= np.sqrt(np.dot(vals, vals))
         return cols, vals
 
-    def _char_counts(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+    def _char_counts(self, word: str) -> dict[int, float]:
         """Character n-gram counts of one word; ``char_wb`` n-grams never cross words,
         so a question's counts are the sum over its words, and words repeat a lot."""
         cache = self.__dict__.setdefault("_word_cache", {})
         counts = cache.get(word)
         if counts is None:
             analyzer, vocab = self._blocks()[1][:2]
-            found = Counter(vocab[t] for t in analyzer(word) if t in vocab)
-            counts = (
-                np.fromiter(found.keys(), dtype=np.int64, count=len(found)),
-                np.fromiter(found.values(), dtype=float, count=len(found)),
-            )
+            counts = {k: float(v) for k, v in Counter(vocab[t] for t in analyzer(word) if t in vocab).items()}
             if len(cache) < _WORD_CACHE_SIZE:
                 cache[word] = counts
         return counts

@@ -271,7 +271,7 @@ def _margins(values: np.ndarray) -> np.ndarray:
     """Each value minus the best of the others (positive only for the leader)."""
     if len(values) < 2:
         return values.copy()
-    order = np.argsort(-values, kind="stable")
-    best, second = values[order[0]], values[order[1]]
-    others_best = np.where(np.arange(len(values)) == order[0], second, best)
-    return values - others_best
+    ranked = sorted(values.tolist(), reverse=True)
+    best, second = ranked[0], ranked[1]
+    leader = int(np.argmax(values))
+    return np.array([v - (second if i == leader else best) for i, v in enumerate(values.tolist())])

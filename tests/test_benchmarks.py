@@ -22,6 +22,7 @@ QUICK_TABLES = (
     "### CLINC150: thresholds from val, measured on test",
     "### BANKING77: top-1 test accuracy",
     "### Speed and size on CLINC150",
+    "### Latency side by side",
     "### Scale: faqbot on 5,000 FAQs",
     "### Targets (issue 2)",
 )

@@ -30,6 +30,7 @@ from . import (
     inbox,
     openapi,
     site,
+    widget,
 )
 from .config import ConfigError, defaults, ensure_secret_key, fill_paths, from_environment
 from .config import instance_path as default_instance_path
@@ -48,6 +49,7 @@ BLUEPRINTS = (
     api_staff.bp,
     api_admin.bp,
     openapi.bp,
+    widget.bp,
 )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from .asking import ask
 from .db import get_db
@@ -62,13 +63,25 @@ def feedback():
     db = get_db()
     if db.get(Query, query_id) is None:
         raise ApiError(404, "not_found", f"No query {query_id}.")
+    try:
+        row = _save_feedback(db, query_id, helpful, reason)
+    except IntegrityError:
+        # Two votes on one answer raced ("No", then a reason): the other one inserted the
+        # row between our look-up and our insert, so this one becomes an update.
+        db.rollback()
+        row = _save_feedback(db, query_id, helpful, reason)
+    return jsonify({"query_id": query_id, "helpful": row.helpful, "reason": row.reason})
+
+
+def _save_feedback(db, query_id: int, helpful: bool, reason: str | None) -> Feedback:
+    """Insert or update the one feedback row of a query, and commit."""
     row = db.scalar(select(Feedback).where(Feedback.query_id == query_id))
     if row is None:
         row = Feedback(query_id=query_id, helpful=helpful)
         db.add(row)
     row.helpful, row.reason = helpful, reason if not helpful else None
     db.commit()
-    return jsonify({"query_id": query_id, "helpful": row.helpful, "reason": row.reason})
+    return row
 
 
 @bp.get("/faqs")

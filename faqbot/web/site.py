@@ -1,10 +1,11 @@
-"""The pages outside the APIs: the home page (widget demo placeholder) and the health check."""
+"""The pages outside the APIs: the demo shop at ``/``, the operator's start page and the health check."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import text
 
+from . import widget
 from .db import get_db
 from .modelstore import live_model
 
@@ -13,6 +14,13 @@ bp = Blueprint("site", __name__)
 
 @bp.get("/")
 def home():
+    """The demo shop page with the widget, so a fresh install has something to click."""
+    return widget.demo()
+
+
+@bp.get("/about")
+def about():
+    """Where things are: inbox, API description, health."""
     return render_template("home.html", max_length=current_app.config["MAX_QUESTION_LENGTH"])
 
 

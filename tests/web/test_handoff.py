@@ -195,3 +195,25 @@ def test_email_given_with_the_question_is_kept_on_the_ticket(app, client, auth):
     assert [m["To"] for m in mails(app)] == ["early@example.com"]
     bad = client.post("/api/v1/ask", json={"question": NONSENSE, "email": "not-an-email"})
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_email"
+
+
+def test_racing_feedback_votes_update_instead_of_failing(client, monkeypatch):
+    """Another vote inserted the row between our look-up and our insert: update, never 500."""
+    from sqlalchemy.orm import Session
+
+    query_id = ask(client, "How can I track my order?")["query_id"]
+    assert client.post("/api/v1/feedback", json={"query_id": query_id, "helpful": True}).status_code == 200
+    real_scalar, missed = Session.scalar, []
+
+    def scalar_missing_once(self, statement, *args, **kwargs):
+        if not missed and "feedback" in str(statement):
+            missed.append(True)
+            return None  # as if the other vote's row were not committed yet
+        return real_scalar(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "scalar", scalar_missing_once)
+    response = client.post(
+        "/api/v1/feedback", json={"query_id": query_id, "helpful": False, "reason": "not what I asked"}
+    )
+    assert missed and response.status_code == 200
+    assert response.get_json()["reason"] == "not what I asked"

@@ -95,9 +95,14 @@ def test_unknown_ticket_page_is_404(logged_in):
     assert logged_in.get("/inbox/tickets/12345").status_code == 404
 
 
-def test_home_page_links_to_the_inbox(client):
-    html = client.get("/").get_data(as_text=True)
+def test_about_page_links_to_the_inbox(client):
+    html = client.get("/about").get_data(as_text=True)
     assert "/inbox/" in html and "/api/v1/ask" in html
+
+
+def test_home_page_is_the_demo_shop_with_the_widget(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Brightline" in html and "/widget.js?v=" in html and "data-faqbot-api" in html
 
 
 @pytest.mark.sqlite_only
