@@ -31,6 +31,9 @@ from faqbot.text import plain_text
 SUGGESTION_DEPTH = 3
 #: Share of FAQs held out whole in each cross-validation fold, as out-of-scope examples.
 DROPPED_SHARE = 1 / 7
+#: Held-out phrasings shorter than this are not used as cross-validation test questions.
+MIN_QUESTION_WORDS = 4
+MIN_CV_QUESTIONS = 50
 
 
 @dataclass
@@ -120,6 +123,7 @@ def _cross_validated_set(
     fold_of = rng.integers(0, folds, size=n)
     faq_names = np.unique(ids)
     ids_arr = np.asarray(ids, dtype=object)
+    question_like = _question_like(phrasings)
     cands, truth, classes = [], [], []
     per_fold = max(1, max_questions // folds)
     for fold in range(folds):
@@ -130,7 +134,7 @@ def _cross_validated_set(
         if len(set(ids_arr[train])) < 2:
             continue
         in_fold = (fold_of == fold) | (rng.random(n) < 1.0 / folds)
-        test = np.flatnonzero(held & in_fold & ~is_answer)
+        test = np.flatnonzero(held & in_fold & ~is_answer & question_like)
         if len(test) > per_fold:
             test = rng.choice(test, size=per_fold, replace=False)
         fold_matcher = FaqMatcher(**params).fit(
@@ -143,6 +147,18 @@ def _cross_validated_set(
         truth.extend(ids[i] if ids[i] in known else None for i in test)
         classes.extend([fold_classes] * len(test))
     return CalibrationSet(cands, truth, classes, "cross-validation")
+
+
+def _question_like(phrasings: list[str]) -> np.ndarray:
+    """Which phrasings to hold out as test questions: those that read like a question.
+
+    Visitors type questions; keyword alternates ("Klarna", "B2B account") held out are far
+    harder to match, and calibrating on them made the sample answer only 31% of the
+    evaluation questions (at 100% precision) instead of 47% (at 98.7%).  Tiny corpora
+    without enough such phrasings use them all.
+    """
+    long_enough = np.array([len(p.split()) >= MIN_QUESTION_WORDS for p in phrasings])
+    return long_enough if long_enough.sum() >= MIN_CV_QUESTIONS else np.ones(len(phrasings), bool)
 
 
 def _add_nonsense(calib: CalibrationSet, matcher: FaqMatcher, rng: np.random.Generator) -> None:

@@ -75,3 +75,11 @@ def test_unknown_label_is_treated_as_out_of_scope(tiny_corpus):
     ]
     model = fit_model(tiny_corpus, labelled=labelled)
     assert model.metrics["calibration_out_of_scope"] >= 1
+
+
+def test_cross_validation_tests_on_question_like_phrasings():
+    from faqbot.training import MIN_CV_QUESTIONS, _question_like
+
+    phrasings = ["Klarna", "how do I pay in instalments"] * MIN_CV_QUESTIONS
+    assert _question_like(phrasings).tolist() == [False, True] * MIN_CV_QUESTIONS
+    assert _question_like(["Klarna", "how do I pay later"]).all()  # too few: use them all
