@@ -144,24 +144,13 @@ class TextFeatures(TransformerMixin, BaseEstimator):
                 cache[word] = counts
         return counts
 
-    def has_known_terms(self, text: str) -> bool:
-        """False when no n-gram of ``text`` is in the vocabulary: nothing to match on."""
-        return len(self.row(text)[0]) > 0
-
-    def word_weights(self, text: str) -> dict[str, float]:
-        """TF-IDF weight of each known word n-gram of ``text`` (for explanations)."""
-        analyzer, vocab, idf, _ = self._blocks()[0]
-        counts = Counter(t for t in analyzer(text) if t in vocab)
-        return {t: (1.0 + np.log(c)) * float(idf[vocab[t]]) for t, c in counts.items()}
-
     def knows_word(self, word: str) -> bool:
         return word in self.word_.vocabulary_
 
     def word_idf(self, tokens: Sequence[str]) -> dict[str, float]:
         """idf of each distinct word; words the corpus never saw count as the rarest."""
         vocab, idf = self.word_.vocabulary_, self.word_.idf_
-        rarest = float(idf.max())
-        return {t: float(idf[vocab[t]]) if t in vocab else rarest for t in tokens}
+        return {t: float(idf[vocab[t]]) if t in vocab else self.max_idf_ for t in tokens}
 
     def common_words(self, n: int) -> list[str]:
         """The ``n`` single words with the lowest idf: the corpus' filler words."""
@@ -170,13 +159,13 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         idf = self.word_.idf_
         return sorted(unigrams, key=lambda t: (idf[vocab[t]], t))[:n]
 
-    def known_word_stats(self, text: str) -> tuple[float, float]:
-        """Share of the question's words the corpus knows, and the rarest known word's
-        idf relative to the rarest in the corpus: 'the' alone is known but says nothing."""
-        analyzer, vocab, idf, _ = self._blocks()[0]
-        unigrams = [t for t in analyzer(text) if " " not in t]
-        if not unigrams:
+    def known_word_stats(self, tokens: Sequence[str]) -> tuple[float, float]:
+        """Share of the question's words (``faqbot.text.words``) the corpus knows, and the
+        rarest known word's idf relative to the rarest in the corpus: 'the' alone is known
+        but says nothing."""
+        if not tokens:
             return 0.0, 0.0
-        known = [idf[vocab[t]] for t in unigrams if t in vocab]
-        share = len(known) / len(unigrams)
-        return share, (float(max(known)) / float(idf.max())) if known else 0.0
+        vocab, idf = self.word_.vocabulary_, self.word_.idf_
+        known = [idf[vocab[t]] for t in tokens if t in vocab]
+        share = len(known) / len(tokens)
+        return share, (float(max(known)) / self.max_idf_) if known else 0.0

@@ -166,11 +166,8 @@ class FaqMatcher(BaseEstimator):
         single question the matrix overhead cost more than the matching.
         """
         check_is_fitted(self, "index_")
-        return self._candidates_chunk([normalize(q) for q in questions])
-
-    def _candidates_chunk(self, texts: list[str]) -> list[Candidates]:
         out = []
-        for text in texts:
+        for text in map(normalize, questions):
             idx, val = self.features_.row(text)
             scores = (val @ self.coef_[idx] + self.intercept_) if self.uses_classifier_ else None
             out.append(self._rank_one(text, (idx, val), scores))
@@ -211,12 +208,13 @@ class FaqMatcher(BaseEstimator):
             features[:, 1] = _margins(scores[top])
         features[:, 2] = pool_sims[order]
         features[:, 3] = _margins(pool_sims[order])
-        tokens, weights = _sorted_tokens(text), self.features_.word_idf(words(text))
+        question_words = words(text)
+        tokens, weights = _sorted_tokens(text), self.features_.word_idf(question_words)
         unknown = [t for t in weights if len(t) >= 4 and not self.features_.knows_word(t)]
         features[:, [4, 7, 8]] = [
             self._text_signals(tokens, weights, unknown, c, sims[o]) for c, o in zip(top, order)
         ]
-        features[:, 5], features[:, 6] = self.features_.known_word_stats(text)
+        features[:, 5], features[:, 6] = self.features_.known_word_stats(question_words)
         best_phrasing = np.array([self.faq_ptr_[c] + int(np.argmax(sims[o])) for c, o in zip(top, order)])
         return Candidates(top, best_phrasing, features)
 

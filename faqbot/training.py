@@ -168,7 +168,7 @@ def _add_nonsense(calib: CalibrationSet, matcher: FaqMatcher, rng: np.random.Gen
     examples the confidence model would extrapolate ("the" got 0.5 before).
     """
     n = int(np.clip(len(calib.candidates) // 10, 30, 300))
-    questions = [nonsense for nonsense in _nonsense(matcher, rng, n)]
+    questions = _nonsense(matcher, rng, n)
     calib.candidates.extend(matcher.candidates(questions))
     calib.truth_ids.extend([None] * len(questions))
     calib.classes.extend([matcher.classes_] * len(questions))
