@@ -21,14 +21,21 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import (
     admin_pages,
     api_admin,
+    api_insights,
+    api_kb,
     api_public,
+    api_review,
     api_staff,
     auth,
     bootstrap,
     db,
     errors,
     inbox,
+    insights_pages,
+    kb_pages,
     openapi,
+    review_pages,
+    scheduler,
     site,
     widget,
 )
@@ -45,12 +52,21 @@ BLUEPRINTS = (
     auth.bp,
     inbox.bp,
     admin_pages.bp,
+    kb_pages.bp,
+    review_pages.bp,
+    insights_pages.bp,
     api_public.bp,
     api_staff.bp,
     api_admin.bp,
+    api_kb.bp,
+    api_review.bp,
+    api_insights.bp,
     openapi.bp,
     widget.bp,
 )
+
+# JSON APIs: bearer tokens, and session writes must send X-CSRFToken (see security.py).
+API_BLUEPRINTS = (api_public.bp, api_staff.bp, api_admin.bp, api_kb.bp, api_review.bp, api_insights.bp)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, with_model: bool = True) -> Flask:
@@ -77,13 +93,15 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, with_model: bool
         app.register_blueprint(blueprint)
     app.extensions["faqbot.live_model"] = LiveModel(app, interval=app.config["MODEL_CHECK_INTERVAL"])
     bootstrap.prepare(app, with_model=with_model)
+    if with_model:
+        scheduler.init_app(app)
     return app
 
 
 def _protect(app: Flask) -> None:
     """CSRF on every form; rate limits on the public API and the login page."""
     csrf = CSRFProtect(app)
-    for blueprint in (api_public.bp, api_staff.bp, api_admin.bp, openapi.bp):
+    for blueprint in (*API_BLUEPRINTS, openapi.bp):
         csrf.exempt(blueprint)  # JSON APIs: bearer tokens; session writes check X-CSRFToken
     limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"])
     limiter.request_filter(lambda: request.method == "OPTIONS")  # CORS preflights are free

@@ -95,6 +95,7 @@ def faqs():
         .subquery()
     )
     query = select(Faq, func.coalesce(asked.c.n, 0)).outerjoin(asked, asked.c.faq_id == Faq.id)
+    query = query.where(Faq.archived.is_(False))  # archived FAQs are not offered to visitors
     category = request.args.get("category")
     if category:
         query = query.where(Faq.category == category)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .errors import ApiError
+from .kb_query import withhold_retired
 from .modelstore import live_model
 from .tables import Faq, Query, Ticket, TicketMessage, iso, utcnow
 
@@ -66,7 +67,7 @@ def ask(
         raise ApiError(503, "model_unavailable", "The bot is starting up; please try again.")
     version, model = live
     started = time.perf_counter()
-    result = model.ask(question)
+    result = withhold_retired(session, model.ask(question))
     latency_ms = (time.perf_counter() - started) * 1000
     asked = _Asked(question, session_id, want_person, email, result, model, version, latency_ms)
     try:

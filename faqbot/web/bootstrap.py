@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import db
+from .kb import record_revision
 from .modelstore import (
     disk_versions,
     live_version,
@@ -57,15 +58,11 @@ def seed_faqs(session: Session, corpus_path: str | None) -> int:
 
     corpus = load_corpus(corpus_path)
     for position, faq in enumerate(corpus.faqs):
-        row = Faq(
-            id=faq.id,
-            question=faq.question,
-            answer=faq.answer,
-            category=faq.category,
-            position=position,
-        )
+        row = Faq(id=faq.id, question=faq.question, answer=faq.answer, category=faq.category)
         row.phrasings = [FaqPhrasing(text=text, position=i) for i, text in enumerate(faq.phrasings[1:])]
+        row.position, row.revision = position, 1
         session.add(row)
+        record_revision(session, row, "created", None, None, "seed")
     log.info("imported %d FAQs from %s", len(corpus), corpus_path)
     return len(corpus)
 

@@ -1,4 +1,4 @@
-"""The web service's subcommands of ``faqbot``: serve, users create, tokens create.
+"""The web service's subcommands of ``faqbot``: serve, users, tokens, models (in cli_models).
 
 The lead's ``faqbot/cli.py`` calls :func:`add_commands`; each subparser's ``func`` takes the
 parsed arguments and returns the exit code.
@@ -34,24 +34,19 @@ def add_commands(subparsers: Any) -> None:
     create.add_argument("--role", choices=ROLES, default="staff")
     create.set_defaults(func=cmd_users_create)
 
-    models = subparsers.add_parser("models", help="the instance's model versions")
-    models_sub = models.add_subparsers(dest="models_command", required=True)
-    models_sub.add_parser("list", help="list versions; * marks the live one").set_defaults(
-        func=cmd_models_list
-    )
-    retrain = models_sub.add_parser(
-        "retrain", help="train on the database FAQs and learned phrasings, and make it live"
-    )
-    retrain.set_defaults(func=cmd_models_retrain)
-    activate = models_sub.add_parser("activate", help="make a version live (or roll back)")
-    activate.add_argument("version")
-    activate.set_defaults(func=cmd_models_activate)
+    from . import cli_models
+
+    cli_models.add_commands(subparsers)
 
     tokens = subparsers.add_parser("tokens", help="manage API bearer tokens")
     tokens_sub = tokens.add_subparsers(dest="tokens_command", required=True)
     token = tokens_sub.add_parser("create", help="print a new bearer token for a user")
     token.add_argument("--email", required=True)
     token.set_defaults(func=cmd_tokens_create)
+
+    from . import cli_admin
+
+    cli_admin.add_commands(subparsers)
 
 
 @contextlib.contextmanager
@@ -125,41 +120,4 @@ def cmd_tokens_create(args: argparse.Namespace) -> int:
         token = new_api_token()
         session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
     print(token)
-    return 0
-
-
-def cmd_models_list(args: argparse.Namespace) -> int:
-    from .tables import ModelVersion
-
-    with _db_session() as session:
-        for row in session.scalars(select(ModelVersion).order_by(ModelVersion.created_at)):
-            mark = "*" if row.is_live else " "
-            print(f"{mark} {row.version}  {row.source}")
-    return 0
-
-
-def cmd_models_retrain(args: argparse.Namespace) -> int:
-    from . import create_app
-    from .db import get_engine
-    from .training import train_new_version
-
-    app = create_app(with_model=False)
-    try:
-        version = train_new_version(app, source="cli")
-    finally:
-        get_engine(app).dispose()
-    print(f"trained and activated {version}")
-    return 0
-
-
-def cmd_models_activate(args: argparse.Namespace) -> int:
-    from .modelstore import UnknownVersion, set_live
-
-    try:
-        with _db_session() as session:
-            set_live(session, args.version)
-    except UnknownVersion as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"{args.version} is live; serving processes switch within a second")
     return 0

@@ -19,6 +19,7 @@ ENV_PREFIX = "FAQBOT_"
 _SAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "data" / "faq.csv"
 # Calibration questions written apart from data/eval/queries.csv, which stays for evaluation.
 SAMPLE_QUERIES = _SAMPLE_CORPUS.parent / "eval" / "calibration.csv"
+SAMPLE_EVAL_QUERIES = _SAMPLE_CORPUS.parent / "eval" / "queries.csv"
 _WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development"}
 _MIN_SECRET_LENGTH = 16
 
@@ -98,6 +99,55 @@ SETTINGS: tuple[Setting, ...] = (
         "queries when `SEED_CORPUS` is the bundled sample, else none.",
     ),
     Setting(
+        "EVAL_QUERIES",
+        None,
+        "Labelled questions (`question,faq_id` CSV) on which a retrain compares the candidate "
+        "with the live model, together with the held-out learned phrasings. Default: the "
+        "bundled evaluation queries when `SEED_CORPUS` is the bundled sample, else none.",
+    ),
+    Setting(
+        "RETRAIN_TOLERANCE",
+        0.01,
+        "How much worse (absolute, e.g. 0.01 = one point of accuracy, answered precision or "
+        "out-of-scope recall) a candidate may be than the live model on the held-out questions "
+        "and still go live automatically; otherwise it waits for an admin.",
+        float,
+    ),
+    Setting(
+        "RETRAIN_HOLDOUT_SHARE",
+        0.2,
+        "Share of the learned phrasings held out of a retrain's training to compare "
+        "candidate and live model on.",
+        float,
+    ),
+    Setting(
+        "RETRAIN_AUTO_MIN_NEW",
+        20,
+        "The scheduler retrains once at least this many phrasings or FAQs were added since the "
+        "live model was trained; 0 turns scheduled retraining off.",
+        int,
+    ),
+    Setting(
+        "RETENTION_DAYS",
+        365,
+        "Query logs and closed tickets older than this many days are deleted (daily, and by "
+        "`faqbot retention purge`); 0 keeps them forever.",
+        int,
+    ),
+    Setting(
+        "SCHEDULER_ENABLED",
+        True,
+        "Run periodic tasks (retention, scheduled retraining) in the service's processes; "
+        "the database makes sure only one process runs each task.",
+        _as_bool,
+    ),
+    Setting(
+        "SCHEDULER_TICK",
+        60.0,
+        "Seconds between checks for due periodic tasks.",
+        float,
+    ),
+    Setting(
         "MAX_QUESTION_LENGTH",
         500,
         "Longest question accepted by `POST /api/v1/ask`, in characters.",
@@ -107,6 +157,12 @@ SETTINGS: tuple[Setting, ...] = (
         "MAX_CONTENT_LENGTH",
         16 * 1024,
         "Largest request body accepted, in bytes; larger requests get 413.",
+        int,
+    ),
+    Setting(
+        "MAX_IMPORT_LENGTH",
+        20 * 1024 * 1024,
+        "Largest corpus file an admin may upload for import, in bytes.",
         int,
     ),
     Setting(
@@ -212,6 +268,8 @@ def fill_paths(config: dict[str, Any], instance: Path) -> None:
         config["DATABASE_URL"] = f"sqlite:///{instance / 'faqbot.db'}"
     if not config.get("CALIBRATION_QUERIES") and config.get("SEED_CORPUS") == str(_SAMPLE_CORPUS):
         config["CALIBRATION_QUERIES"] = str(SAMPLE_QUERIES) if SAMPLE_QUERIES.is_file() else None
+    if not config.get("EVAL_QUERIES") and config.get("SEED_CORPUS") == str(_SAMPLE_CORPUS):
+        config["EVAL_QUERIES"] = str(SAMPLE_EVAL_QUERIES) if SAMPLE_EVAL_QUERIES.is_file() else None
     config["MODELS_DIR"] = str(Path(config.get("MODELS_DIR") or instance / "models").resolve())
     config["MAIL_FILE_DIR"] = str(Path(config.get("MAIL_FILE_DIR") or instance / "mail"))
 

@@ -57,6 +57,25 @@ def live_version(session: Session) -> str | None:
     return session.scalar(select(ModelVersion.version).where(ModelVersion.is_live.is_(True)))
 
 
+def live_state(session: Session) -> tuple[str | None, dict[str, Any] | None]:
+    """The live version and the admin's threshold override of it (None: the model's own)."""
+    row = session.execute(
+        select(ModelVersion.version, ModelVersion.thresholds).where(ModelVersion.is_live.is_(True))
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def apply_thresholds(model: Any, override: dict[str, Any] | None) -> Any:
+    """``model`` deciding with the admin's thresholds, when they are set and valid."""
+    if not override:
+        return model
+    try:
+        return model.with_thresholds(float(override["answer"]), float(override["suggest"]))
+    except (KeyError, TypeError, ValueError):
+        log.warning("ignoring invalid threshold override %r", override)
+        return model
+
+
 def set_live(session: Session, version: str) -> None:
     """Make ``version`` the only live one, in one statement so no reader sees zero or two."""
     if session.get(ModelVersion, version) is None:
@@ -68,17 +87,6 @@ def set_live(session: Session, version: str) -> None:
             activated_at=case((is_target, utcnow()), else_=ModelVersion.activated_at),
         )
     )
-
-
-def activate(session: Session, models_dir: str | Path, version: str) -> ModelVersion:
-    """Make a registered version whose directory exists live (a rollback is an older one)."""
-    row = session.get(ModelVersion, version)
-    if row is None or not version_path(models_dir, version).is_dir():
-        raise UnknownVersion(f"no model version {version!r}")
-    set_live(session, version)
-    session.commit()
-    session.refresh(row)
-    return row
 
 
 def register(session: Session, version: str, manifest: dict[str, Any], source: str) -> ModelVersion:
@@ -113,6 +121,8 @@ class LiveModel:
         self._interval = interval
         self._lock = threading.Lock()
         self._current: tuple[str, Any] | None = None
+        self._base: Any = None  # the loaded model, before any threshold override
+        self._override: dict[str, Any] | None = None
         self._failed_version: str | None = None
         self._retry_failed_at = 0.0
         self._next_check = 0.0
@@ -121,7 +131,7 @@ class LiveModel:
         """Start from a model this process already holds (saves loading it twice at start-up)."""
         with self._lock:
             if self._current is None:
-                self._current = (version, model)
+                self._current, self._base = (version, model), model
 
     def get(self) -> tuple[str, Any] | None:
         """``(version, model)`` of the live model, or None when none could be loaded yet."""
@@ -139,12 +149,18 @@ class LiveModel:
         self._next_check = time.monotonic() + self._interval
         try:
             with new_session(self._app) as session:
-                version = live_version(session)
+                version, override = live_state(session)
         except SQLAlchemyError:
             log.exception("cannot read the live model version; keeping the current model")
             return
         current = self._current[0] if self._current else None
-        if version is None or version == current:
+        if version is None:
+            return
+        if version == current:
+            if override != self._override:
+                self._current = (version, apply_thresholds(self._base, override))
+                self._override = override
+                log.info("model version %s now decides with thresholds %s", version, override)
             return
         if version == self._failed_version and time.monotonic() < self._retry_failed_at:
             return
@@ -156,7 +172,8 @@ class LiveModel:
             self._failed_version = version
             self._retry_failed_at = time.monotonic() + RETRY_FAILED_LOAD_AFTER
             return
-        self._current = (version, model)
+        self._base, self._override = model, override
+        self._current = (version, apply_thresholds(model, override))
         self._failed_version = None
         log.info("now serving model version %s (was %s)", version, current)
 

@@ -10,89 +10,28 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
+from . import openapi_insights, openapi_kb, openapi_models, openapi_review
+from .openapi_build import (  # noqa: F401  (building blocks, re-exported for the area modules)
+    ADMIN,
+    BEARER,
+    ERROR,
+    LIST_FILTERS,
+    PROPOSAL_ID,
+    STAFF,
+    TICKET_ID,
+    _body,
+    _errors,
+    _json,
+    _op,
+    _path_param,
+    _query_param,
+    _ref,
+)
 from .openapi_schemas import SCHEMAS
 
+AREAS = (openapi_models, openapi_kb, openapi_review, openapi_insights)
+
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
-
-ERROR = {"$ref": "#/components/schemas/Error"}
-BEARER = [{"bearerAuth": []}, {"sessionCookie": []}]
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _errors(*statuses: int) -> dict[str, Any]:
-    names = {
-        400: "Invalid input",
-        401: "Not authenticated",
-        403: "Role too small",
-        404: "Not found",
-        409: "Conflict",
-        413: "Body too large",
-        415: "Not application/json",
-        429: "Rate limited",
-        503: "Unavailable; retry",
-    }
-    return {str(s): _json(ERROR, names[s]) for s in statuses}
-
-
-def _body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
-
-
-def _op(
-    summary: str,
-    ok: dict[str, Any],
-    *errors: int,
-    body=None,
-    secured=False,
-    status="200",
-    params=None,
-    tag="public",
-) -> dict[str, Any]:
-    op: dict[str, Any] = {
-        "summary": summary,
-        "tags": [tag],
-        "responses": {status: ok, **_errors(*errors)},
-    }
-    if body is not None:
-        op["requestBody"] = _body(body)
-    if secured:
-        op["security"] = BEARER
-    if params:
-        op["parameters"] = params
-    return op
-
-
-def _path_param(name: str, schema_type: str = "string") -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": schema_type}}
-
-
-def _query_param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
-
-
-STAFF = {"tag": "staff", "secured": True}
-ADMIN = {"tag": "admin", "secured": True}
-TICKET_ID = [_path_param("ticket_id", "integer")]
-PROPOSAL_ID = [_path_param("proposal_id", "integer")]
-LIST_FILTERS = [
-    _query_param("status", "open, answered or closed", {"enum": ["open", "answered", "closed"]}),
-    _query_param("q", "search in questions, messages and emails", {"type": "string"}),
-    _query_param("limit", "at most 500", {"type": "integer", "default": 50}),
-    _query_param("offset", "for paging", {"type": "integer", "default": 0}),
-]
 
 PATHS: dict[str, Any] = {
     "/api/v1/ask": {
@@ -194,48 +133,6 @@ PATHS: dict[str, Any] = {
             **STAFF,
         )
     },
-    "/api/v1/admin/retrain": {
-        "post": _op(
-            "Train a new model version in the background and make it live",
-            _json(_ref("Job"), "Accepted"),
-            401,
-            403,
-            409,
-            status="202",
-            **ADMIN,
-        )
-    },
-    "/api/v1/admin/jobs/{job_id}": {
-        "get": _op(
-            "Follow a background job",
-            _json(_ref("Job")),
-            401,
-            403,
-            404,
-            params=[_path_param("job_id", "integer")],
-            **ADMIN,
-        )
-    },
-    "/api/v1/admin/models": {
-        "get": _op(
-            "Model versions with metrics, and which is live",
-            _json(_ref("ModelList")),
-            401,
-            403,
-            **ADMIN,
-        )
-    },
-    "/api/v1/admin/models/{version}/activate": {
-        "post": _op(
-            "Make a version live (rollback = activate an older one)",
-            _json(_ref("ModelVersion")),
-            401,
-            403,
-            404,
-            params=[_path_param("version")],
-            **ADMIN,
-        )
-    },
     "/api/v1/admin/proposed-faqs": {
         "get": _op(
             "FAQs proposed by staff from their replies",
@@ -277,6 +174,10 @@ def spec_document(max_question_length: int = 500) -> dict[str, Any]:
     from faqbot import __version__
 
     schemas = copy.deepcopy(SCHEMAS)
+    paths = dict(PATHS)
+    for area in AREAS:
+        schemas.update(copy.deepcopy(area.SCHEMAS))
+        paths.update(area.PATHS)
     schemas["AskRequest"]["properties"]["question"]["maxLength"] = max_question_length
     return {
         "openapi": "3.1.0",
@@ -285,7 +186,7 @@ def spec_document(max_question_length: int = 500) -> dict[str, Any]:
             "version": __version__,
             "description": "Errors everywhere under /api use the Error schema.",
         },
-        "paths": PATHS,
+        "paths": paths,
         "components": {
             "schemas": schemas,
             "securitySchemes": {

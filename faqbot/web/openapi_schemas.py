@@ -169,34 +169,6 @@ SCHEMAS: dict[str, Any] = {
             },
         ]
     },
-    "Job": {
-        "type": "object",
-        "properties": {
-            "job": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "status": {"enum": ["queued", "running", "succeeded", "failed"]},
-                    "model_version": {"type": ["string", "null"]},
-                    "error": {"type": ["string", "null"]},
-                },
-            }
-        },
-    },
-    "ModelVersion": {
-        "type": "object",
-        "properties": {
-            "version": {"type": "string"},
-            "metrics": {},
-            "is_live": {"type": "boolean"},
-        },
-    },
-    "ModelList": {
-        "type": "object",
-        "properties": {
-            "live": {"type": ["string", "null"]},
-            "versions": {"type": "array", "items": _ref("ModelVersion")},
-        },
-    },
+    # Job, ModelVersion and ModelList: see openapi_models.py
     "ProposedFaq": {"type": "object"},
 }

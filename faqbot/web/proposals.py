@@ -1,12 +1,16 @@
-"""Reviewing FAQs that staff proposed from their replies; shared by the admin API and pages."""
+"""Reviewing FAQs that staff proposed from their replies; shared by the admin API and pages.
+
+``next_faq_id`` lives in :mod:`kb` now and is re-exported here for existing callers.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .errors import ApiError
-from .tables import Faq, FaqPhrasing, ProposedFaq, utcnow
+from .kb import create_faq, text_key
+from .kb import next_faq_id as next_faq_id  # re-exported for existing callers
+from .tables import ProposedFaq, utcnow
 
 
 def pending(session: Session, proposal_id: int) -> ProposedFaq:
@@ -18,22 +22,21 @@ def pending(session: Session, proposal_id: int) -> ProposedFaq:
     return proposal
 
 
-def approve(session: Session, proposal_id: int) -> ProposedFaq:
+def approve(session: Session, proposal_id: int, user_id: int | None = None) -> ProposedFaq:
     """Turn a proposal into an FAQ, with the visitor's wording; the next retrain uses it."""
     proposal = pending(session, proposal_id)
-    faq_id = next_faq_id(session)
-    position = (session.scalar(select(func.max(Faq.position))) or 0) + 1
-    faq = Faq(
-        id=faq_id,
+    wording = proposal.phrasing
+    phrasings = [wording] if wording and text_key(wording) != text_key(proposal.question) else []
+    faq = create_faq(
+        session,
         question=proposal.question,
         answer=proposal.answer,
         category=proposal.category,
-        position=position,
+        phrasings=phrasings,
+        user_id=user_id,
+        source="proposal",
     )
-    if proposal.phrasing and proposal.phrasing != proposal.question:
-        faq.phrasings = [FaqPhrasing(text=proposal.phrasing, position=0)]
-    session.add(faq)
-    proposal.status, proposal.faq_id, proposal.decided_at = "approved", faq_id, utcnow()
+    proposal.status, proposal.faq_id, proposal.decided_at = "approved", faq.id, utcnow()
     session.commit()
     return proposal
 
@@ -43,12 +46,6 @@ def reject(session: Session, proposal_id: int) -> ProposedFaq:
     proposal.status, proposal.decided_at = "rejected", utcnow()
     session.commit()
     return proposal
-
-
-def next_faq_id(session: Session) -> str:
-    """One more than the largest numeric FAQ id, so new FAQs continue the corpus's numbering."""
-    numbers = [int(i) for i in session.scalars(select(Faq.id)) if i.isdigit()]
-    return str(max(numbers, default=0) + 1)
 
 
 def as_json(row: ProposedFaq) -> dict:

@@ -1,9 +1,10 @@
-"""JSON shapes of tickets and model versions, shared by the staff and admin APIs."""
+"""JSON shapes of tickets, model versions and jobs, shared by the staff and admin APIs."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from .gate import summary
 from .tables import Job, ModelVersion, Ticket, iso
 
 
@@ -44,6 +45,9 @@ def ticket_detail(ticket: Ticket) -> dict[str, Any]:
 
 
 def model_version(row: ModelVersion) -> dict[str, Any]:
+    """A version as listed: ``metrics`` are the engine's own (calibration) numbers, ``evaluation``
+    the gate's summary of the held-out comparison made when it was trained (None for versions
+    that were not compared, such as the first one)."""
     return {
         "version": row.version,
         "created_at": iso(row.created_at),
@@ -51,7 +55,16 @@ def model_version(row: ModelVersion) -> dict[str, Any]:
         "metrics": row.metrics,
         "is_live": row.is_live,
         "activated_at": iso(row.activated_at),
+        "state": row.state,
+        "job_id": row.job_id,
+        "thresholds": row.thresholds,
+        "evaluation": summary(row.report) if row.report else None,
     }
+
+
+def model_version_detail(row: ModelVersion) -> dict[str, Any]:
+    """A version with its full candidate-versus-live report."""
+    return {**model_version(row), "report": row.report}
 
 
 def job(row: Job) -> dict[str, Any]:
@@ -61,6 +74,10 @@ def job(row: Job) -> dict[str, Any]:
         "status": row.status,
         "model_version": row.model_version,
         "error": row.error,
+        "stage": row.stage,
+        "progress": row.progress,
+        "details": row.details,
+        "requested_by": row.requested_by,
         "created_at": iso(row.created_at),
         "started_at": iso(row.started_at),
         "finished_at": iso(row.finished_at),

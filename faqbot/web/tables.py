@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql import false
 
 TICKET_STATUSES = ("open", "answered", "closed")
 RESOLUTIONS = ("link", "new_faq", "dismiss")
@@ -65,6 +66,8 @@ class Faq(Base):
     answer: Mapped[str] = mapped_column(Text)
     category: Mapped[str | None] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     phrasings: Mapped[list[FaqPhrasing]] = relationship(
@@ -202,6 +205,12 @@ class ModelVersion(Base):
     source: Mapped[str] = mapped_column(String(40))  # "bootstrap", "retrain", "cli", "adopted"
     is_live: Mapped[bool] = mapped_column(Boolean, default=False)
     activated_at: Mapped[datetime | None]
+    # "available" (may be activated), "pending" (a candidate the gate held back for an admin),
+    # "discarded" (an admin refused it; kept for the record).
+    state: Mapped[str] = mapped_column(String(20), default="available", server_default="available")
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # candidate-versus-live evaluation
+    thresholds: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # admin override of the model's
+    job_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Job(Base):
@@ -215,6 +224,9 @@ class Job(Base):
     model_version: Mapped[str | None] = mapped_column(String(80))
     owner: Mapped[str | None] = mapped_column(String(200))  # "host:pid" running it
     error: Mapped[str | None] = mapped_column(Text)
+    stage: Mapped[str | None] = mapped_column(String(200))  # what it is doing now, for the progress bar
+    progress: Mapped[float | None] = mapped_column(Float)  # 0..1
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # e.g. the gate's decision
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -229,3 +241,66 @@ class Feedback(Base):
     helpful: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FaqRevision(Base):
+    """One recorded change of an FAQ: who, when, and its full state before and after.
+
+    ``faq_id`` is not a foreign key, so the history of a deleted FAQ survives and can restore it.
+    A state is ``{"question", "answer", "category", "phrasings": [...], "archived"}``.
+    """
+
+    __tablename__ = "faq_revisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    faq_id: Mapped[str] = mapped_column(String(64), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # created/edited/archived/unarchived/deleted/restored
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    source: Mapped[str | None] = mapped_column(String(40))  # "admin", "api", "import", "review", ...
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class AuditEvent(Base):
+    """A recorded admin action outside the FAQs: thresholds changed, a model promoted, ..."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)  # e.g. "thresholds", "model.activate"
+    subject: Mapped[str | None] = mapped_column(String(100))  # e.g. the model version
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ReviewDecision(Base):
+    """What an admin did with a question in the review queue; decided questions leave the queue.
+
+    ``question_key`` is the normalised text, so an ignored question asked again stays ignored.
+    """
+
+    __tablename__ = "review_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    query_id: Mapped[int | None] = mapped_column(ForeignKey("queries.id", ondelete="SET NULL"), unique=True)
+    question_key: Mapped[str] = mapped_column(String(255), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # "ignored", "linked", "new_faq"
+    faq_id: Mapped[str | None] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScheduledRun(Base):
+    """The last run of a periodic task, shared by every process so only one of them runs it.
+
+    A process claims a due task with one conditional UPDATE on ``claimed_until``.
+    """
+
+    __tablename__ = "scheduled_runs"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    claimed_until: Mapped[datetime | None]
+    owner: Mapped[str | None] = mapped_column(String(200))
+    last_started_at: Mapped[datetime | None]
+    last_finished_at: Mapped[datetime | None]
+    last_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)

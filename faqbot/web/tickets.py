@@ -111,6 +111,16 @@ def notify_visitor(session: Session, ticket: Ticket) -> int:
     return sent
 
 
+def _teach(session: Session, faq: Faq, ticket: Ticket, user: User) -> None:
+    """The visitor's wording becomes a learned phrasing of the FAQ, recorded in its history."""
+    from . import kb
+
+    before = kb.snapshot(faq, session)
+    kb.bump_revision(session, faq, None)
+    session.add(LearnedPhrasing(faq_id=faq.id, text=ticket.question, ticket_id=ticket.id, created_by=user.id))
+    kb.record_revision(session, faq, "learned_added", before, user.id, "ticket")
+
+
 def resolve(session: Session, ticket: Ticket, user: User, payload: dict[str, Any]) -> Ticket:
     """Close a ticket as "link" (teach a phrasing), "new_faq" (propose an FAQ) or "dismiss"."""
     if ticket.status == "closed":
@@ -119,11 +129,12 @@ def resolve(session: Session, ticket: Ticket, user: User, payload: dict[str, Any
     if action == "link":
         faq_id = payload.get("faq_id")
         faq_id = str(faq_id).strip() if isinstance(faq_id, (str, int)) else None
-        if not faq_id or session.get(Faq, faq_id) is None:
+        faq = session.get(Faq, faq_id) if faq_id else None
+        if faq is None:
             raise ApiError(400, "unknown_faq", f"No FAQ with id {payload.get('faq_id')!r}.")
-        session.add(
-            LearnedPhrasing(faq_id=faq_id, text=ticket.question, ticket_id=ticket.id, created_by=user.id)
-        )
+        if faq.archived:
+            raise ApiError(409, "faq_archived", f"FAQ {faq_id} is archived; link to a current FAQ.")
+        _teach(session, faq, ticket, user)
         ticket.resolution_faq_id = faq_id
     elif action == "new_faq":
         question, answer = _text(payload, "question", 1000), _text(payload, "answer", MAX_REPLY)

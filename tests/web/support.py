@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import secrets
 import socket
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "faq.csv"
@@ -24,6 +29,7 @@ def make_config(instance: Path, database_url: str, **overrides) -> dict:
         "MAIL_BACKEND": "file",
         "MODEL_CHECK_INTERVAL": 0.0,
         "TESTING": True,
+        "SCHEDULER_ENABLED": False,
         **overrides,
     }
 
@@ -54,3 +60,32 @@ def call(base: str, path: str, body: dict | None = None, headers: dict | None = 
     except urllib.error.HTTPError as error:
         with error:
             return error.code, json.loads(error.read())
+
+
+@contextlib.contextmanager
+def postgres_schema(base: str) -> Iterator[str]:
+    """A database URL whose tables live in a fresh PostgreSQL schema, dropped afterwards."""
+    schema = f"t_{secrets.token_hex(6)}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def add_admin_token(session, email: str = "ops@example.com") -> str:
+    """Create an admin with a bearer token (for tests driving real servers); returns the token."""
+    from faqbot.web.security import hash_password, hash_token, new_api_token
+    from faqbot.web.tables import ApiToken, User
+
+    token = new_api_token()
+    user = User(email=email, password_hash=hash_password("x" * 12), role="admin")
+    session.add(user)
+    session.flush()
+    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
+    return token

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
+from sqlalchemy import select
+
 from faqbot.web.db import session_scope
-from faqbot.web.tables import Faq, Job
+from faqbot.web.tables import Faq, FaqRevision, Job, User
 
 from .support import MODEL_VERSION
 
@@ -26,17 +28,22 @@ def test_staff_cannot_open_admin_pages(client, auth):
     assert client.get("/admin/proposals").status_code == 403
 
 
-def test_admin_approves_a_proposal_from_the_page(app, client, auth):
+def test_admin_approves_a_proposal_in_the_review_queue(app, client, auth):
     propose(client, auth)
     auth.login("boss@example.com", "admin")
-    page = client.get("/admin/proposals").get_data(as_text=True)
+    moved = client.get("/admin/proposals")  # the old page's address leads to the review queue
+    assert moved.status_code == 302 and moved.headers["Location"].endswith("/admin/review/#proposals")
+    page = client.get("/admin/review/").get_data(as_text=True)
     assert "Do you gift wrap?" in page and "&lt;b&gt;Yes&lt;/b&gt;" in page
-    token = auth.page_csrf("/admin/proposals")
-    assert client.post("/admin/proposals/1/approve", data={}).status_code == 400  # no CSRF
-    client.post("/admin/proposals/1/approve", data={"csrf_token": token})
+    token = auth.page_csrf("/admin/review/")
+    assert client.post("/admin/review/proposals/1/approve", data={}).status_code == 400  # no CSRF
+    client.post("/admin/review/proposals/1/approve", data={"csrf_token": token})
     with session_scope(app) as session:
         assert session.get(Faq, "67").question == "Do you gift wrap?"
-    assert "Nothing to review." in client.get("/admin/proposals").get_data(as_text=True)
+        created = session.scalars(select(FaqRevision).where(FaqRevision.faq_id == "67")).one()
+        admin = session.scalars(select(User).where(User.email == "boss@example.com")).one()
+        assert (created.action, created.source, created.user_id) == ("created", "proposal", admin.id)
+    assert "Do you gift wrap?" not in client.get("/admin/review/").get_data(as_text=True)
 
 
 def test_admin_retrains_and_rolls_back_from_the_page(app, client, auth):

@@ -16,10 +16,8 @@ import pytest
 from faqbot.web import create_app
 from faqbot.web.db import get_engine, session_scope
 from faqbot.web.modelstore import register
-from faqbot.web.security import hash_password, hash_token, new_api_token
-from faqbot.web.tables import ApiToken, User
 
-from .support import MODEL_VERSION, ROOT, call, free_port, make_config
+from .support import MODEL_VERSION, ROOT, add_admin_token, call, free_port, make_config
 
 SECOND = "20990101T000000Z-second"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -30,13 +28,9 @@ def prepare_instance(instance: Path, database_url: str) -> str:
     app = create_app(make_config(instance, database_url))
     models = Path(app.config["MODELS_DIR"])
     shutil.copytree(models / MODEL_VERSION, models / SECOND)
-    token = new_api_token()
     with session_scope(app) as session:
         register(session, SECOND, {}, "test")
-        user = User(email="ops@example.com", password_hash=hash_password("x" * 12), role="admin")
-        session.add(user)
-        session.flush()
-        session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
+        token = add_admin_token(session)
     get_engine(app).dispose()
     return token
 

@@ -1,0 +1,171 @@
+"""``faqbot models``: list, retrain (through the gate), show, activate and discard versions.
+
+``retrain`` runs in the foreground as a recorded job, so the admin pages and API show it like
+any other; its exit code says what happened: 0 live, 3 held back for an admin, 1 failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from sqlalchemy import select
+
+HELD_BACK = 3
+_ROWS = (
+    ("top-1 accuracy", "top1_accuracy"),
+    ("answered precision", "answered_precision"),
+    ("coverage", "coverage"),
+    ("out-of-scope recall", "out_of_scope_recall"),
+)
+
+
+def add_commands(subparsers: Any) -> None:
+    """Add ``models`` and its subcommands to an argparse subparsers object."""
+    models = subparsers.add_parser("models", help="the instance's model versions")
+    sub = models.add_subparsers(dest="models_command", required=True)
+    sub.add_parser("list", help="list versions with state and metrics; * marks the live one").set_defaults(
+        func=cmd_list
+    )
+    retrain = sub.add_parser(
+        "retrain",
+        help="train on the database FAQs and learned phrasings; goes live only if not worse "
+        "than the live model (exit 0 live, 3 held back, 1 failed)",
+    )
+    retrain.add_argument("--force", action="store_true", help="make it live even if the gate holds it back")
+    retrain.set_defaults(func=cmd_retrain)
+    show = sub.add_parser("show", help="a version's comparison report")
+    show.add_argument("version")
+    show.set_defaults(func=cmd_show)
+    for name, text in (
+        ("activate", "make a version live (promote, or roll back)"),
+        ("discard", "refuse a pending candidate"),
+    ):
+        parser = sub.add_parser(name, help=text)
+        parser.add_argument("version")
+        parser.set_defaults(func=cmd_decide, action=name)
+
+
+def _pct(value: float | None) -> str:
+    return "  n/a" if value is None else f"{100 * value:5.1f}%"
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .cli import _db_session
+    from .tables import ModelVersion
+
+    with _db_session() as session:
+        for row in session.scalars(select(ModelVersion).order_by(ModelVersion.created_at)):
+            mark = "*" if row.is_live else " "
+            state = "live" if row.is_live else row.state
+            metrics = (row.report or {}).get("candidate")
+            numbers = "  ".join(f"{k.split('_')[0]} {_pct(metrics[k])}" for _, k in _ROWS) if metrics else ""
+            print(f"{mark} {row.version}  {state:<9}  {row.source:<16}  {numbers}".rstrip())
+    return 0
+
+
+def _outcome(outcome: dict[str, Any]) -> str:
+    return f"{outcome['status']} {outcome['faq_id'] or ''}".strip()
+
+
+def print_report(report: dict[str, Any] | None) -> None:
+    """The gate's verdict, the metrics side by side and the count of changed questions."""
+    if not report:
+        print("not compared with another version (first or adopted model)")
+        return
+    print(f"gate: {report['gate']['reason']}")
+    if report["gate"].get("forced"):
+        print("gate overridden with --force")
+    candidate, live = report.get("candidate"), report.get("live")
+    if candidate:
+        print(f"held-out questions: {candidate['questions']} (compared with {report.get('compared_with')})")
+        print(f"{'':20}  {'live':>6}  {'candidate':>9}")
+        for label, key in _ROWS:
+            old = _pct(live[key]) if live else "     -"
+            print(f"{label:20}  {old:>6}  {_pct(candidate[key]):>9}")
+    counts = report["change_counts"]
+    print("changed answers: " + ", ".join(f"{counts[k]} {k}" for k in ("better", "worse", "different")))
+    for change in report["changes"][:10]:
+        old, new = (_outcome(change[side]) for side in ("live", "candidate"))
+        expected = change["expected"] or "handoff"
+        print(f"  {change['verdict']:<9} {change['question']!r}: expected {expected}, live {old}, now {new}")
+
+
+def cmd_retrain(args: argparse.Namespace) -> int:
+    from . import create_app
+    from .db import get_engine, session_scope
+    from .errors import ApiError
+    from .tables import Job, ModelVersion
+    from .training import queue_retrain, run_retrain
+
+    app = create_app(with_model=False)
+    try:
+        with session_scope(app) as session:
+            try:
+                job_id = queue_retrain(session, None, force=args.force, trigger="cli").id
+            except ApiError as error:
+                print(f"error: {error.message}", file=sys.stderr)
+                return 1
+        print(f"retrain job {job_id} running...", flush=True)
+        run_retrain(app, job_id)
+        with session_scope(app) as session:
+            job = session.get(Job, job_id)
+            if job.status != "succeeded":
+                print(f"error: retrain failed, the live model is unchanged: {job.error}", file=sys.stderr)
+                return 1
+            row = session.get(ModelVersion, job.model_version)
+            print_report(row.report)
+            if row.is_live:
+                print(f"{row.version} is live; serving processes switch within seconds")
+                return 0
+            print(
+                f"{row.version} is pending: `faqbot models activate {row.version}` to promote it, "
+                f"`faqbot models discard {row.version}` to refuse it"
+            )
+            return HELD_BACK
+    finally:
+        get_engine(app).dispose()
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from . import create_app
+    from .db import get_engine, session_scope
+    from .modelstore import UnknownVersion
+    from .versions import get_version
+
+    app = create_app(with_model=False)
+    try:
+        with session_scope(app) as session:
+            row = get_version(session, app.config["MODELS_DIR"], args.version)
+            print(f"{row.version}  {'live' if row.is_live else row.state}  {row.source}")
+            print_report(row.report)
+    except UnknownVersion as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        get_engine(app).dispose()
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    from . import create_app
+    from .db import get_engine, session_scope
+    from .modelstore import UnknownVersion
+    from .versions import VersionConflict, activate, discard
+
+    app = create_app(with_model=False)
+    try:
+        with session_scope(app) as session:
+            change = activate if args.action == "activate" else discard
+            change(session, app.config["MODELS_DIR"], args.version, None)
+    except (UnknownVersion, VersionConflict) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        get_engine(app).dispose()
+    if args.action == "activate":
+        print(f"{args.version} is live; serving processes switch within seconds")
+    else:
+        print(f"{args.version} was discarded")
+    return 0
