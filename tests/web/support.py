@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import secrets
+import signal
 import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +24,7 @@ SAMPLE = ROOT / "data" / "faq.csv"
 MODEL_VERSION = "20000101T000000Z-sample"
 POSTGRES_ENV = "FAQBOT_TEST_POSTGRES_URL"
 PASSWORD = "correct horse battery staple"
+GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
 def make_config(instance: Path, database_url: str, **overrides) -> dict:
@@ -89,3 +95,57 @@ def add_admin_token(session, email: str = "ops@example.com") -> str:
     session.flush()
     session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
     return token
+
+
+def wait_for_job(client, headers, job_id: int, timeout: float = 90.0) -> dict:
+    """Poll the admin API until a background job has finished; returns the job."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/admin/jobs/{job_id}", headers=headers).get_json()["job"]
+        if job["status"] in ("succeeded", "failed"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not finish in {timeout}s")
+
+
+def wait_until_ready(base: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"gunicorn exited with {process.returncode}")
+        try:
+            if call(base, "/healthz")[0] == 200:
+                return
+        except OSError:  # refused or timed out while the workers boot (busy CI machines)
+            pass
+        time.sleep(0.2)
+    raise AssertionError("gunicorn did not become ready")
+
+
+@contextlib.contextmanager
+def run_gunicorn(settings: dict[str, str], log: Path, workers: int = 1) -> Iterator[str]:
+    """A real gunicorn service of the app with these ``FAQBOT_*`` variables, in production mode;
+    yields its base URL, and prints its log afterwards (pytest shows it when the test fails)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "FAQBOT_ENV": "production",
+        "FAQBOT_MAIL_BACKEND": "file",
+        "PYTHONPATH": str(ROOT),
+        **settings,
+    }
+    command = [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", "faqbot.web:create_app()"]
+    with open(log, "w") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_ready(base, process)
+            yield base
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    print(log.read_text())

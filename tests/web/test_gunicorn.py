@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,10 +13,9 @@ from faqbot.web import create_app
 from faqbot.web.db import get_engine, session_scope
 from faqbot.web.modelstore import register
 
-from .support import MODEL_VERSION, ROOT, add_admin_token, call, free_port, make_config
+from .support import MODEL_VERSION, add_admin_token, call, make_config, run_gunicorn
 
 SECOND = "20990101T000000Z-second"
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
 def prepare_instance(instance: Path, database_url: str) -> str:
@@ -35,54 +30,16 @@ def prepare_instance(instance: Path, database_url: str) -> str:
     return token
 
 
-def wait_until_ready(base: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited with {process.returncode}")
-        try:
-            if call(base, "/healthz")[0] == 200:
-                return
-        except OSError:  # refused or timed out while the workers boot (busy CI machines)
-            pass
-        time.sleep(0.2)
-    raise AssertionError("gunicorn did not become ready")
-
-
 @pytest.fixture
 def gunicorn_server(instance, database_url, tmp_path):
     token = prepare_instance(instance, database_url)
-    port = free_port()
-    env = {
-        **os.environ,
+    settings = {
         "FAQBOT_INSTANCE_PATH": str(instance),
         "FAQBOT_DATABASE_URL": database_url,
         "FAQBOT_SECRET_KEY": "gunicorn-test-secret-0123456789",
-        "FAQBOT_ENV": "production",
-        "FAQBOT_MAIL_BACKEND": "file",
-        "PYTHONPATH": str(ROOT),
     }
-    log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [str(GUNICORN), "-w", "2", "-b", f"127.0.0.1:{port}", "faqbot.web:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ready(base, process)
+    with run_gunicorn(settings, tmp_path / "gunicorn.log", workers=2) as base:
         yield base, {"Authorization": f"Bearer {token}"}
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        print((tmp_path / "gunicorn.log").read_text())  # shown when the test fails
 
 
 def test_gunicorn_two_workers_answer_hand_off_and_follow_the_live_model(gunicorn_server):

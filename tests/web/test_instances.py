@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -28,15 +26,13 @@ from faqbot.web.tables import AuditEvent
 from .support import (
     MODEL_VERSION,
     POSTGRES_ENV,
-    ROOT,
     SAMPLE,
     add_admin_token,
     call,
-    free_port,
     make_config,
     postgres_schema,
+    run_gunicorn,
 )
-from .test_gunicorn import GUNICORN, wait_until_ready
 
 SECOND = "20990101T000000Z-taught"
 QUESTION = "my cat ate the sofa cushion, is that covered"
@@ -82,40 +78,14 @@ def prepare(instance: Path, models: Path, database_url: str) -> str:
 
 
 def start_instance(stack: ExitStack, instance: Path, models: Path, database_url: str, log: Path) -> str:
-    port = free_port()
-    env = {
-        **os.environ,
+    settings = {
         "FAQBOT_INSTANCE_PATH": str(instance),
         "FAQBOT_MODELS_DIR": str(models),
         "FAQBOT_DATABASE_URL": database_url,
         "FAQBOT_SECRET_KEY": "instances-test-secret-0123456789",
-        "FAQBOT_ENV": "production",
-        "FAQBOT_MAIL_BACKEND": "file",
         "FAQBOT_SCHEDULER_ENABLED": "false",
-        "PYTHONPATH": str(ROOT),
     }
-    output = stack.enter_context(open(log, "w"))  # noqa: SIM115 - closed by the stack
-    process = subprocess.Popen(
-        [str(GUNICORN), "-w", "1", "-b", f"127.0.0.1:{port}", "faqbot.web:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )
-    stack.callback(stop, process, log)
-    base = f"http://127.0.0.1:{port}"
-    wait_until_ready(base, process)
-    return base
-
-
-def stop(process: subprocess.Popen, log: Path) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    print(log.read_text())  # shown when the test fails
+    return stack.enter_context(run_gunicorn(settings, log))
 
 
 def serving(base: str) -> str:

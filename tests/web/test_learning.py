@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 from faqbot.web.db import session_scope
 from faqbot.web.tables import LearnedPhrasing, ProposedFaq
 
+from .support import wait_for_job
+
 QUESTION = "my cat ate the sofa cushion, is that covered"
 TARGET_FAQ = "51"  # extended warranty / protection plan
-
-
-def wait_for_job(client, headers, job_id: int, timeout: float = 60.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/v1/admin/jobs/{job_id}", headers=headers).get_json()["job"]
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish in {timeout}s")
 
 
 def test_linked_question_is_answered_after_retraining(app, client, auth):

@@ -15,7 +15,7 @@ from faqbot.web.modelstore import register, version_path
 from faqbot.web.retraining import retrain
 from faqbot.web.tables import AuditEvent, FaqPhrasing, FaqRevision, Job, LearnedPhrasing, ModelVersion
 
-from .support import MODEL_VERSION, ROOT
+from .support import MODEL_VERSION, ROOT, wait_for_job
 
 PROBES = [
     "How can I track my order?",
@@ -25,16 +25,6 @@ PROBES = [
     "is the dyson v11 in stok",
     "my discount code does not work",
 ]
-
-
-def wait_for_job(client, headers, job_id: int, timeout: float = 90.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/v1/admin/jobs/{job_id}", headers=headers).get_json()["job"]
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish in {timeout}s")
 
 
 def answers(client) -> list[tuple]:
