@@ -17,7 +17,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,14 +100,41 @@ class _Row:
 def load_corpus(path: str | os.PathLike[str]) -> Corpus:
     """Read a corpus file, choosing the format by its extension (.csv, .json or .jsonl)."""
     source = os.fspath(path)
+    reader = _reader(source)
+    text, data = _read_text(source)
+    faqs = _merge(reader(text, source), source)
+    return Corpus(faqs, source=source, sha256=hashlib.sha256(data).hexdigest())
+
+
+def read_records(
+    path: str | os.PathLike[str], display: str | None = None
+) -> Iterator[tuple[int, str, Mapping]]:
+    """Yield ``(line, faq id, record)`` for every row of a corpus file, before merging.
+
+    For tools that read fields beyond the corpus format (e.g. the knowledge base's ``archived``
+    and ``revision``) with the loader's line numbers; errors name ``display`` (default: path).
+    """
+    source = os.fspath(path)
+    display = display or source
+    reader = _reader(source)
+    text, _ = _read_text(source)
+    for line, record in reader(text, display):
+        if not isinstance(record, Mapping):
+            raise CorpusError(display, line, f"expected an FAQ object, got {_type_name(record)}")
+        try:
+            faq_id = _faq_id(record)
+        except _FieldError as error:
+            raise CorpusError(display, line, str(error)) from None
+        yield line, faq_id, record
+
+
+def _reader(source: str) -> Callable[[str, str], Iterator[tuple[int, object]]]:
     readers = {".csv": _csv_corpus_rows, ".json": _json_rows, ".jsonl": _jsonl_rows}
     reader = readers.get(Path(source).suffix.lower())
     if reader is None:
         problem = f"unknown file extension {Path(source).suffix!r}; use .csv, .json or .jsonl"
         raise CorpusError(source, None, problem)
-    text, data = _read_text(source)
-    faqs = _merge(reader(text, source), source)
-    return Corpus(faqs, source=source, sha256=hashlib.sha256(data).hexdigest())
+    return reader
 
 
 def corpus_from_records(records: Iterable[Mapping], source: str = "<records>") -> Corpus:

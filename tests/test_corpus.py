@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from faqbot.corpus import Corpus, CorpusError, Faq, corpus_from_records, load_corpus
+from faqbot.corpus import Corpus, CorpusError, Faq, corpus_from_records, load_corpus, read_records
 
 Write = Callable[[str, str | bytes], Path]
 HEADER = "id,question,answer\n"
@@ -119,6 +119,22 @@ def test_json_object_with_faqs_list(write: Write) -> None:
     content = '{"version": 2, "faqs": [{"id": "a", "question": "Q", "answer": "A", "alternates": null}]}'
     corpus = load_corpus(write("faqs.json", content))
     assert corpus.faqs == (Faq("a", "Q", "A", None, ("Q",)),)
+
+
+def test_read_records_keeps_lines_ids_and_extra_fields(write: Write) -> None:
+    content = 'id,question,answer,archived\n1,Q1,A1,true\n\n"2",Q2,A2,\n1,Q1 again,,\n'
+    rows = list(read_records(write("faqs.csv", content), display="upload.csv"))
+    assert [(line, faq_id, record.get("archived")) for line, faq_id, record in rows] == [
+        (2, "1", "true"),
+        (4, "2", ""),
+        (5, "1", ""),
+    ]
+    jsonl = '{"id": 7, "question": "Q", "answer": "A", "revision": 3}\n[1]\n'
+    records = read_records(write("faqs.jsonl", jsonl), display="upload.jsonl")
+    assert next(records)[1:] == ("7", {"id": 7, "question": "Q", "answer": "A", "revision": 3})
+    with pytest.raises(CorpusError) as caught:
+        next(records)
+    assert_corpus_error(caught.value, "upload.jsonl", 2, "expected an FAQ object, got list")
 
 
 def test_jsonl_skips_blank_lines(write: Write) -> None:

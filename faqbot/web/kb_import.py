@@ -29,8 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.utils import secure_filename
 
-from faqbot import corpus as corpus_loader
-from faqbot.corpus import CorpusError, load_corpus
+from faqbot.corpus import CorpusError, load_corpus, read_records
 
 from . import kb
 from .errors import ApiError
@@ -102,17 +101,11 @@ def parse_file(path: Path, display: str | None = None) -> list[ParsedFaq]:
 def _extensions(path: Path, display: str) -> dict[str, tuple[int, bool | None, int | None]]:
     """Per id: the line of its first row, and its ``archived`` and ``revision`` values.
 
-    Reuses the loader's record readers (which keep line numbers) on the already validated file.
+    Reads the already validated file again with the loader's record reader (which keeps line
+    numbers).
     """
-    readers = {
-        ".csv": corpus_loader._csv_corpus_rows,
-        ".json": corpus_loader._json_rows,
-        ".jsonl": corpus_loader._jsonl_rows,
-    }
-    text = path.read_bytes().decode("utf-8-sig")
     found: dict[str, tuple[int, bool | None, int | None]] = {}
-    for line, record in readers[path.suffix.lower()](text, display):
-        faq_id = corpus_loader._faq_id(record)  # type: ignore[arg-type]
+    for line, faq_id, record in read_records(path, display):
         first, archived, revision = found.get(faq_id, (line, None, None))
         archived = _agree(
             archived, _flag(record.get("archived"), display, line), faq_id, "archived", line, display
