@@ -35,6 +35,7 @@ DEFAULT_DAYS = 90
 MAX_CLUSTERED = 3000  # the most recent questions clustered on one page load
 REASONS = ("handoff", "suggested", "unhelpful")
 MAX_EXAMPLES = 5
+MIN_CANDIDATE_SCORE = 0.01  # below this the model has no idea; a "0%" button only misleads
 MAX_CANDIDATES = 3
 CANDIDATE_WORDINGS = 8  # the most asked wordings of a cluster that the model is asked about
 RESOLVED_BY_STAFF = ("link", "new_faq")
@@ -239,7 +240,7 @@ def add_candidates(session: Session, clusters: list[Cluster], model: Any) -> Non
         cluster.candidates = [
             Candidate(faq_id, faqs[faq_id].question, round(value, 3))
             for faq_id, value in ranked
-            if faq_id in faqs and not faqs[faq_id].archived
+            if faq_id in faqs and not faqs[faq_id].archived and value >= MIN_CANDIDATE_SCORE
         ][:MAX_CANDIDATES]
 
 

@@ -92,6 +92,14 @@ def test_paraphrases_come_out_as_clusters_most_asked_first(app, client, admin):
     assert 0 < loyalty["candidates"][0]["score"] <= 1 and len(loyalty["candidates"]) <= 3
 
 
+def test_nonsense_gets_no_candidate_faqs(app, client, admin):
+    """The model gives gibberish near-zero confidence everywhere; no "0%" link buttons."""
+    for _ in range(3):
+        add_query(app, "zzzz qqq xkcd")
+    (cluster,) = clusters(client, admin)["clusters"]
+    assert cluster["count"] == 3 and cluster["candidates"] == []
+
+
 def test_sources_unhelpful_in_resolved_tickets_out(app, client, admin):
     handed_off = add_query(app, "Do you sell second-hand bicycles?")
     suggested = add_query(app, "Can I rent a projector?", "suggested")
