@@ -18,7 +18,7 @@ from sqlalchemy import Date, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from .errors import ApiError
-from .tables import Faq, Feedback, Query, Ticket, TicketMessage
+from .tables import Faq, Feedback, Query, Ticket, TicketMessage, as_utc
 
 DEFAULT_DAYS = 30
 MAX_SPAN_DAYS = 366
@@ -151,10 +151,6 @@ def top_faqs(session: Session, period: Period, limit: int = 10) -> list[dict[str
     ]
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def reply_times(session: Session, period: Period) -> dict[str, Any]:
     """Median (and 90th percentile) time from handoff to the first staff reply, in seconds.
 
@@ -173,7 +169,7 @@ def reply_times(session: Session, period: Period) -> dict[str, Any]:
         .where(_in_period(Ticket.created_at, period))
     ).all()
     waits = sorted(
-        max(0.0, (_utc(first) - _utc(created)).total_seconds()) for created, first in rows if first
+        max(0.0, (as_utc(first) - as_utc(created)).total_seconds()) for created, first in rows if first
     )
     return {
         "tickets": len(rows),

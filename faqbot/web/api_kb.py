@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from . import kb, kb_history, kb_query
 from .db import get_db
 from .errors import ApiError
-from .kb_apply import apply_preview, discard_preview, load_preview, save_preview
+from .kb_apply import apply_preview, save_preview, take_preview
 from .kb_export import FORMATS as EXPORT_FORMATS
 from .kb_export import export_text
 from .kb_import import as_public, build_preview, parse_upload
@@ -230,7 +230,8 @@ def import_preview():
     fmt = request.args.get("format") or request.form.get("format") or None
     db = get_db()
     preview = build_preview(db, parse_upload(data, filename, fmt), filename or f"upload.{fmt}")
-    stored = save_preview(current_app.instance_path, preview, g.user.id)
+    stored = save_preview(db, preview, g.user.id)
+    db.commit()
     return jsonify({**as_public(stored), "token": stored["token"]})
 
 
@@ -241,9 +242,8 @@ def import_apply():
     options = {name: body.get(name, False) for name in ("archive_missing", "include_conflicting")}
     if not all(isinstance(value, bool) for value in options.values()):
         raise ApiError(400, "invalid_option", "'archive_missing' and 'include_conflicting' must be booleans.")
-    preview = load_preview(current_app.instance_path, body.get("token"))
     db = get_db()
+    preview = take_preview(db, body.get("token"))
     result = apply_preview(db, preview, user_id=g.user.id, **options)
     db.commit()
-    discard_preview(current_app.instance_path, preview["token"])
     return jsonify(result)

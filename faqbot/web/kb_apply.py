@@ -1,79 +1,62 @@
 """Keep an import preview until the admin applies it, and apply exactly what was previewed.
 
-A preview is stored as a JSON file under ``<instance>/imports/`` with an expiry; its token is
-all a client needs to apply it.  Applying refuses when the knowledge base changed since the
-preview (someone else edited, imported or deleted meanwhile), so an admin never applies a
-classification that no longer holds.  (Instances sharing one database should share the
-instance directory, or the admin applies on the instance that made the preview.)
+A preview is stored in the database with an expiry, so the apply may reach any instance; its
+token is all a client needs.  Applying takes the preview out in the same transaction (so it is
+applied once, even by two racing requests) and refuses when the knowledge base changed since
+the preview (someone else edited, imported or deleted meanwhile), so an admin never applies a
+classification that no longer holds.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import secrets
-import time
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from . import kb
 from .errors import ApiError
 from .kb_import import fingerprint
+from .tables import ImportPreview, as_utc, utcnow
 
-PREVIEW_TTL = 3600  # seconds an admin has between preview and apply
+PREVIEW_TTL = timedelta(hours=1)  # what an admin has between preview and apply
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-def _folder(instance_path: str) -> Path:
-    return Path(instance_path) / "imports"
-
-
-def save_preview(instance_path: str, preview: dict[str, Any], user_id: int | None) -> dict[str, Any]:
-    """Store the preview; returns it with its ``token`` and ``expires_at`` (epoch seconds)."""
-    folder = _folder(instance_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    _remove_expired(folder)
+def save_preview(session: Session, preview: dict[str, Any], user_id: int | None) -> dict[str, Any]:
+    """Store the preview (the caller commits); returns it with its ``token`` and ``expires_at``
+    (epoch seconds).  Expired previews are cleared on the way."""
+    now = utcnow()
+    session.execute(delete(ImportPreview).where(ImportPreview.expires_at < now))
     token = secrets.token_urlsafe(24)
-    stored = {**preview, "token": token, "user_id": user_id, "expires_at": int(time.time()) + PREVIEW_TTL}
-    temporary = folder / f".{token}.tmp"
-    temporary.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, folder / f"{token}.json")  # readers never see half a file
+    expires = now + PREVIEW_TTL
+    stored = {**preview, "token": token, "user_id": user_id, "expires_at": int(expires.timestamp())}
+    session.add(ImportPreview(token=token, user_id=user_id, expires_at=expires, preview=stored))
+    session.flush()
     return stored
 
 
-def load_preview(instance_path: str, token: object) -> dict[str, Any]:
+def take_preview(session: Session, token: object) -> dict[str, Any]:
+    """Remove the preview from the store and return it; only one caller can take it.
+
+    If applying it then fails, rolling back the transaction puts the preview back.
+    """
     missing = ApiError(
         404, "preview_not_found", "No such import preview (it may have expired); preview the file again."
     )
     if not isinstance(token, str) or not _TOKEN.match(token):
         raise missing
-    path = _folder(instance_path) / f"{token}.json"
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise missing from None
-    if stored.get("expires_at", 0) < time.time():
-        path.unlink(missing_ok=True)
+    row = session.get(ImportPreview, token)
+    if row is None or as_utc(row.expires_at) < utcnow():
         raise missing
-    return stored
-
-
-def discard_preview(instance_path: str, token: str) -> None:
-    if _TOKEN.match(token):
-        (_folder(instance_path) / f"{token}.json").unlink(missing_ok=True)
-
-
-def _remove_expired(folder: Path) -> None:
-    now = time.time()
-    for path in folder.glob("*.json"):
-        try:
-            if json.loads(path.read_text(encoding="utf-8")).get("expires_at", 0) < now:
-                path.unlink(missing_ok=True)
-        except (OSError, ValueError):
-            path.unlink(missing_ok=True)
+    preview = dict(row.preview)
+    taken = session.execute(delete(ImportPreview).where(ImportPreview.token == token)).rowcount
+    if taken != 1:  # another request took it first
+        raise missing
+    return preview
 
 
 def apply_preview(

@@ -23,7 +23,7 @@ from flask import (
 from . import kb, kb_history, kb_query
 from .db import get_db
 from .errors import ApiError
-from .kb_apply import apply_preview, discard_preview, load_preview, save_preview
+from .kb_apply import apply_preview, save_preview, take_preview
 from .kb_export import FORMATS, export_text
 from .kb_forms import ApplyImportForm, FaqForm, ImportForm, RenameCategoryForm, RevisionActionForm
 from .kb_import import build_preview, parse_upload
@@ -285,7 +285,8 @@ def import_file():
         except ApiError as error:
             flash(f"Nothing was imported. {error.message}", "error")
         else:
-            stored = save_preview(current_app.instance_path, preview, g.user.id)
+            stored = save_preview(get_db(), preview, g.user.id)
+            get_db().commit()
             apply = ApplyImportForm(formdata=None, token=stored["token"])
             return render_template("kb_import_preview.html", preview=stored, form=apply)
     return render_template("kb_import.html", form=form)
@@ -300,7 +301,7 @@ def apply_import():
         return redirect(url_for("kb.import_file"))
     db = get_db()
     try:
-        preview = load_preview(current_app.instance_path, form.token.data)
+        preview = take_preview(db, form.token.data)
         result = apply_preview(
             db,
             preview,
@@ -313,7 +314,6 @@ def apply_import():
         flash(f"Nothing was imported. {error.message}", "error")
         return redirect(url_for("kb.import_file"))
     db.commit()
-    discard_preview(current_app.instance_path, preview["token"])
     summary = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in result.items())
     flash(f"Import applied: {summary}. Retrain so the bot learns the changes.", "info")
     return redirect(url_for("kb.index"))

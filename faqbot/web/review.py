@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import has_app_context
@@ -27,7 +27,18 @@ from faqbot.text import normalize
 
 from . import review_clustering
 from .errors import ApiError
-from .tables import Faq, FaqPhrasing, Feedback, LearnedPhrasing, Query, ReviewDecision, Ticket, iso, utcnow
+from .tables import (
+    Faq,
+    FaqPhrasing,
+    Feedback,
+    LearnedPhrasing,
+    Query,
+    ReviewDecision,
+    Ticket,
+    as_utc,
+    iso,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -115,13 +126,6 @@ class Queue:
 
 
 # --- the period -----------------------------------------------------------------------------
-
-
-def as_utc(moment: datetime) -> datetime:
-    """Aware UTC; a naive datetime is taken as UTC (as the database stores it)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
 
 
 def period(

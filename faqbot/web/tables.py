@@ -43,13 +43,16 @@ NAMING_CONVENTION = {
 }
 
 
-def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC; SQLite hands back naive datetimes, which are UTC by construction."""
-    if moment is None:
-        return None
+def as_utc(moment: datetime) -> datetime:
+    """Aware UTC; SQLite hands back naive datetimes, which are UTC by construction."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat()
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC."""
+    return None if moment is None else as_utc(moment).isoformat()
 
 
 class Base(DeclarativeBase):
@@ -304,3 +307,18 @@ class ScheduledRun(Base):
     last_started_at: Mapped[datetime | None]
     last_finished_at: Mapped[datetime | None]
     last_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ImportPreview(Base):
+    """A knowledge-base import, classified and waiting for an admin to apply it.
+
+    Kept in the database (not the instance directory) so that behind a load balancer the apply
+    may reach any instance; deleting the row is what makes a preview applicable only once.
+    """
+
+    __tablename__ = "import_previews"
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    preview: Mapped[dict[str, Any]] = mapped_column(JSON)

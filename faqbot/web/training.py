@@ -13,7 +13,7 @@ import logging
 import os
 import socket
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from .db import session_scope
 from .errors import ApiError
 from .modelstore import new_version_name, register, set_live, version_path
-from .tables import Faq, FaqRevision, Job, LearnedPhrasing, ModelVersion, iso, utcnow
+from .tables import Faq, FaqRevision, Job, LearnedPhrasing, ModelVersion, as_utc, iso, utcnow
 
 log = logging.getLogger(__name__)
 RETRY_FAILED_SCHEDULED_AFTER = timedelta(hours=1)  # a failing scheduled retrain is not retried every tick
@@ -242,11 +242,6 @@ def _failed_recently(session: Session, since: datetime | None) -> bool:
     last = session.scalar(select(Job).where(Job.kind == "retrain").order_by(Job.id.desc()).limit(1))
     if last is None or last.status != "failed" or last.finished_at is None:
         return False
-    finished = _aware(last.finished_at)
-    after_since = since is None or finished > _aware(since)
+    finished = as_utc(last.finished_at)
+    after_since = since is None or finished > as_utc(since)
     return after_since and utcnow() - finished < RETRY_FAILED_SCHEDULED_AFTER
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes, which are UTC by construction."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -7,10 +7,11 @@ import io
 
 import pytest
 
+from faqbot.web import create_app
 from faqbot.web.db import session_scope
 from faqbot.web.tables import Faq
 
-from .support import csrf_token_from
+from .support import csrf_token_from, make_config
 
 ADMIN_ROUTES = [
     ("get", "/api/v1/admin/faqs"),
@@ -124,6 +125,25 @@ def test_export_then_import_over_http_changes_nothing(client, admin, fmt):
     assert applied.get_json()["updated"] == applied.get_json()["created"] == 0
     again = client.post("/api/v1/admin/faqs/import/apply", headers=admin, json={"token": body["token"]})
     assert again.status_code == 404  # a preview is applied once
+
+
+def test_a_preview_made_on_one_instance_is_applied_on_another(app, client, admin, tmp_path):
+    """Behind a load balancer the apply may reach another instance sharing the database."""
+    other = create_app(make_config(tmp_path / "other", app.config["DATABASE_URL"]), with_model=False)
+    try:
+        exported = client.get("/api/v1/admin/faqs/export?format=json", headers=admin).get_json()
+        exported[0]["answer"] = "Answered from the other instance."
+        preview = client.post("/api/v1/admin/faqs/import/preview?format=json", headers=admin, json=exported)
+        assert preview.get_json()["counts"]["changed"] == 1
+        token = preview.get_json()["token"]
+        applied = other.test_client().post(
+            "/api/v1/admin/faqs/import/apply", headers=admin, json={"token": token}
+        )
+        assert applied.status_code == 200 and applied.get_json()["updated"] == 1
+    finally:
+        other.extensions["faqbot.engine"].dispose()
+    with session_scope(app) as session:
+        assert session.get(Faq, exported[0]["id"]).answer == "Answered from the other instance."
 
 
 def test_multipart_import_bigger_than_the_app_body_limit_is_accepted(client, admin, app):

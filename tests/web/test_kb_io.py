@@ -12,10 +12,10 @@ from faqbot.corpus import load_corpus
 from faqbot.web import kb, kb_history
 from faqbot.web.db import session_scope
 from faqbot.web.errors import ApiError
-from faqbot.web.kb_apply import apply_preview, load_preview, save_preview
+from faqbot.web.kb_apply import PREVIEW_TTL, apply_preview, save_preview, take_preview
 from faqbot.web.kb_export import export_text
 from faqbot.web.kb_import import build_preview, parse_upload
-from faqbot.web.tables import Faq, FaqRevision, LearnedPhrasing
+from faqbot.web.tables import Faq, FaqRevision, ImportPreview, LearnedPhrasing, utcnow
 
 FORMATS = ("csv", "json", "jsonl")
 
@@ -109,7 +109,7 @@ def test_preview_classifies_new_changed_unchanged_conflicting_and_missing(app):
     assert (counts["new"], counts["changed"], counts["conflicting"], counts["missing"]) == (1, 3, 2, 1)
 
 
-def test_apply_does_what_was_previewed_and_records_import_revisions(app, tmp_path):
+def test_apply_does_what_was_previewed_and_records_import_revisions(app):
     with session_scope(app) as session:
         records = json.loads(export_text(session, "json"))
     records[0]["answer"] = "Imported answer."
@@ -118,10 +118,12 @@ def test_apply_does_what_was_previewed_and_records_import_revisions(app, tmp_pat
         {"id": "950", "question": "Imported question?", "answer": "Imported.", "alternates": ["x|y"]}
     )
     preview = _preview(app, json.dumps(records), "json")
-    stored = save_preview(str(tmp_path), preview, None)
-    loaded = load_preview(str(tmp_path), stored["token"])
     with session_scope(app) as session:
-        result = apply_preview(session, loaded, user_id=None, archive_missing=True)
+        stored = save_preview(session, preview, None)
+    with session_scope(app) as session:
+        result = apply_preview(
+            session, take_preview(session, stored["token"]), user_id=None, archive_missing=True
+        )
     assert (result["created"], result["updated"], result["archived"]) == (1, 1, 1)
     with session_scope(app) as session:
         assert session.get(Faq, "1").answer == "Imported answer."
@@ -183,8 +185,24 @@ def test_a_bad_file_names_line_and_problem_and_changes_nothing(app, name, conten
     assert _revision_count(app) == before
 
 
-def test_unknown_or_expired_preview_tokens_are_404(tmp_path):
-    for token in ("../../etc/passwd", "nope", None, "A" * 32):
-        with pytest.raises(ApiError) as caught:
-            load_preview(str(tmp_path), token)
-        assert caught.value.status == 404
+def test_unknown_taken_or_expired_preview_tokens_are_404(app):
+    with session_scope(app) as session:
+        token = save_preview(session, {"items": []}, None)["token"]
+        stale = save_preview(session, {"items": []}, None)["token"]
+        session.get(ImportPreview, stale).expires_at = utcnow() - PREVIEW_TTL
+    with session_scope(app) as session:
+        assert take_preview(session, token)["token"] == token
+    for attempt in ("../../etc/passwd", "nope", None, "A" * 32, token, stale):
+        with pytest.raises(ApiError) as caught, session_scope(app) as session:
+            take_preview(session, attempt)
+        assert caught.value.status == 404, attempt
+
+
+def test_a_preview_that_fails_to_apply_stays_for_another_try(app):
+    with session_scope(app) as session:
+        token = save_preview(session, {"items": [], "fingerprint": "outdated"}, None)["token"]
+    with pytest.raises(ApiError) as caught, session_scope(app) as session:
+        apply_preview(session, take_preview(session, token), user_id=None)
+    assert caught.value.code == "kb_changed"
+    with session_scope(app) as session:
+        assert session.get(ImportPreview, token) is not None  # rolled back with the failed apply
