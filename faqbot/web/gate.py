@@ -19,6 +19,8 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
+from faqbot.text import normalize
+
 GATED_METRICS = ("top1_accuracy", "answered_precision", "out_of_scope_recall")
 LABELS = {
     "top1_accuracy": "top-1 accuracy",
@@ -39,15 +41,11 @@ _EPSILON = 1e-9  # float noise must not fail a candidate that is exactly at the 
 _VERDICT_ORDER = {"worse": 0, "better": 1, "different": 2}
 
 
-def normalise(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
 def is_held_out(text: str, share: float) -> bool:
     """Whether a learned phrasing is kept out of training, from a hash of its normalised text."""
     if share <= 0:
         return False
-    digest = hashlib.sha256(normalise(text).encode("utf-8")).digest()
+    digest = hashlib.sha256(normalize(text).encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") / 2**64 < share
 
 
