@@ -96,7 +96,9 @@ def test_layers_defaults_then_instance_file_then_environment_then_test_config(
     (instance / "config.py").write_text("MAX_QUESTION_LENGTH = 100\nMAIL_FROM = 'file@x.example'\n")
     monkeypatch.setenv("FAQBOT_MAX_QUESTION_LENGTH", "200")
     monkeypatch.setenv("FAQBOT_SMTP_PORT", "2525")
-    app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": database_url, "SMTP_PORT": 25})
+    # No scheduler thread: it would tick after this test's database is gone.
+    config = {"INSTANCE_PATH": str(instance), "DATABASE_URL": database_url, "SMTP_PORT": 25}
+    app = create_app({**config, "SCHEDULER_ENABLED": False})
     try:
         assert app.config["MAIL_FROM"] == "file@x.example"  # instance file over default
         assert app.config["MAX_QUESTION_LENGTH"] == 200  # environment over instance file
