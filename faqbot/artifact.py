@@ -25,12 +25,12 @@ import joblib
 from faqbot.model import FaqModel
 
 FORMAT = "faqbot-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: token embeddings and the semantic_similarity signal
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
 #: Libraries whose pickles must come from the same major.minor release.
 PICKLE_LIBRARIES = ("scikit-learn", "numpy", "scipy")
-RECORDED_LIBRARIES = ("faqbot", *PICKLE_LIBRARIES, "rapidfuzz", "joblib")
+RECORDED_LIBRARIES = ("faqbot", *PICKLE_LIBRARIES, "rapidfuzz", "joblib", "tokenizers", "wordllama")
 
 
 class ModelError(Exception):

@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from faqbot.embeddings import TokenEmbeddings
 from faqbot.features import TextFeatures
 from faqbot.index import PhrasingIndex
 from faqbot.text import normalize, words
@@ -32,7 +33,10 @@ FEATURE_NAMES = (
     "rarest_word",
     "coverage",
     "uncovered_rarest",
+    "semantic_similarity",
 )
+
+_SEMANTIC = FEATURE_NAMES.index("semantic_similarity")
 
 
 @dataclass
@@ -59,6 +63,13 @@ class FaqMatcher(BaseEstimator):
     C : float
         Regularisation of the linear SVM (2 was best of 0.3-4 on CLINC150; rows
         are unit vectors over both blocks together).
+    embedding_weight : float
+        Weight of the token-embedding block (:mod:`faqbot.embeddings`) beside the
+        TF-IDF block in the classifier's input; 0 trains on TF-IDF alone.  At 1
+        it added 0.7 point of raw top-1 on CLINC150, 1.2 on BANKING77 and 5.5
+        with 10 phrasings per intent (0.7 and 1.5 were no better on CLINC150).
+    embedding_components : int
+        Dimensions of that block.
     similarity_weight : float
         Weight of the nearest-phrasing similarity added to the classifier
         score when ranking candidates.  0 measured best (CLINC150 val and the
@@ -86,6 +97,8 @@ class FaqMatcher(BaseEstimator):
         char_ngrams: tuple[int, int] = (2, 4),
         min_df: int | str = "auto",
         C: float = 2.0,
+        embedding_weight: float = 1.0,
+        embedding_components: int = 64,
         similarity_weight: float = 0.0,
         max_classifier_faqs: int = 5000,
         min_phrasings_per_faq: float = 2.0,
@@ -99,6 +112,8 @@ class FaqMatcher(BaseEstimator):
         self.char_ngrams = char_ngrams
         self.min_df = min_df
         self.C = C
+        self.embedding_weight = embedding_weight
+        self.embedding_components = embedding_components
         self.similarity_weight = similarity_weight
         self.max_classifier_faqs = max_classifier_faqs
         self.min_phrasings_per_faq = min_phrasings_per_faq
@@ -129,7 +144,7 @@ class FaqMatcher(BaseEstimator):
             frozenset(w for t in texts[self.faq_ptr_[c] : self.faq_ptr_[c + 1]] for w in words(t))
             for c in range(len(self.classes_))
         ]
-        self._fit_classifier(matrix, labels)
+        self._fit_classifier(matrix, labels, texts)
         self.index_ = PhrasingIndex(
             matrix,
             self.faq_ptr_,
@@ -143,20 +158,40 @@ class FaqMatcher(BaseEstimator):
         self.features_ = TextFeatures(self.word_ngrams, self.char_ngrams, min_df)
         return self.features_.fit_transform(texts)
 
-    def _fit_classifier(self, matrix: sp.csr_matrix, labels: np.ndarray) -> None:
+    def _fit_classifier(self, matrix: sp.csr_matrix, labels: np.ndarray, texts: list[str]) -> None:
         n_faqs = len(self.classes_)
         self.uses_classifier_ = (
             2 <= n_faqs <= self.max_classifier_faqs and len(labels) / n_faqs >= self.min_phrasings_per_faq
         )
+        self.embeddings_ = self.dense_coef_ = self.phrasing_meaning_ = None
         if not self.uses_classifier_:
             self.coef_ = None
             self.intercept_ = None
             return
-        svm = LinearSVC(C=self.C, random_state=self.random_state).fit(matrix, labels)
+        inputs = matrix
+        if self.embedding_weight > 0:
+            self.embeddings_ = TokenEmbeddings(self.embedding_components)
+            dense = self.embedding_weight * self.embeddings_.fit_transform(texts)
+            inputs = sp.hstack([matrix, sp.csr_matrix(dense)], format="csr")
+        svm = LinearSVC(C=self.C, random_state=self.random_state).fit(inputs, labels)
         coef = svm.coef_ if n_faqs > 2 else np.vstack([-svm.coef_[0], svm.coef_[0]])
         intercept = svm.intercept_ if n_faqs > 2 else np.array([-svm.intercept_[0], svm.intercept_[0]])
-        self.coef_ = np.ascontiguousarray(coef.T, dtype=np.float32)  # (features, faqs)
+        coef = np.ascontiguousarray(coef.T, dtype=np.float32)  # (features, faqs)
+        n_sparse = matrix.shape[1]
+        self.coef_ = coef[:n_sparse]
+        if self.embeddings_ is not None:
+            self.dense_coef_ = np.ascontiguousarray(self.embedding_weight * coef[n_sparse:])
+            self.phrasing_meaning_ = _unit_rows(dense)
         self.intercept_ = intercept.astype(np.float32)
+
+    def _scores(self, idx: np.ndarray, val: np.ndarray, meaning: np.ndarray | None) -> np.ndarray | None:
+        """The classifier's score of every FAQ (None in retrieval mode)."""
+        if not self.uses_classifier_:
+            return None
+        scores = val @ self.coef_[idx] + self.intercept_
+        if meaning is not None:
+            scores += meaning @ self.dense_coef_
+        return scores
 
     # ---------------------------------------------------------------- query
     def candidates(self, questions: Sequence[str]) -> list[Candidates]:
@@ -169,8 +204,9 @@ class FaqMatcher(BaseEstimator):
         out = []
         for text in map(normalize, questions):
             idx, val = self.features_.row(text)
-            scores = (val @ self.coef_[idx] + self.intercept_) if self.uses_classifier_ else None
-            out.append(self._rank_one(text, (idx, val), scores))
+            meaning = self.embeddings_.row(text) if self.embeddings_ is not None else None
+            scores = self._scores(idx, val, meaning)
+            out.append(self._rank_one(text, (idx, val), scores, meaning))
         return out
 
     def _pool(self, query: tuple[np.ndarray, np.ndarray], scores: np.ndarray | None) -> np.ndarray:
@@ -190,7 +226,11 @@ class FaqMatcher(BaseEstimator):
         return best[:, 0].astype(np.int64)
 
     def _rank_one(
-        self, text: str, query: tuple[np.ndarray, np.ndarray], scores: np.ndarray | None
+        self,
+        text: str,
+        query: tuple[np.ndarray, np.ndarray],
+        scores: np.ndarray | None,
+        meaning: np.ndarray | None,
     ) -> Candidates:
         if len(query[0]) == 0:  # nothing in the question is in the vocabulary
             return Candidates(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, len(FEATURE_NAMES))))
@@ -215,8 +255,22 @@ class FaqMatcher(BaseEstimator):
             self._text_signals(tokens, weights, unknown, c, sims[o]) for c, o in zip(top, order)
         ]
         features[:, 5], features[:, 6] = self.features_.known_word_stats(question_words)
+        if meaning is not None:
+            features[:, _SEMANTIC] = self._semantic_similarity(meaning, top)
         best_phrasing = np.array([self.faq_ptr_[c] + int(np.argmax(sims[o])) for c, o in zip(top, order)])
         return Candidates(top, best_phrasing, features)
+
+    def _semantic_similarity(self, meaning: np.ndarray, faqs: np.ndarray) -> np.ndarray:
+        """Cosine of the question's embedding with each FAQ's closest phrasing: an
+        off-topic question can win the classifier's vote yet sit far from every
+        phrasing (in a CLINC150 trial it lifted test out-of-scope recall from 49.6% to
+        54.1% at the same validation recall)."""
+        norm = float(np.sqrt(np.dot(meaning, meaning)))
+        if norm == 0:
+            return np.zeros(len(faqs))
+        unit = meaning / norm
+        rows = self.phrasing_meaning_
+        return np.array([float((rows[self.faq_ptr_[c] : self.faq_ptr_[c + 1]] @ unit).max()) for c in faqs])
 
     def _text_signals(
         self, tokens: str, weights: dict[str, float], unknown: list[str], faq: int, sims: np.ndarray
@@ -259,6 +313,11 @@ class FaqMatcher(BaseEstimator):
         weights = self.features_.word_idf(words(normalize(question)))
         shared = set(weights) & set(self.sorted_tokens_[phrasing_index].split())
         return sorted(shared, key=lambda t: (-weights[t], t))[:n]
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.ascontiguousarray(matrix / np.where(norms > 0, norms, 1.0), dtype=np.float32)
 
 
 def _sorted_tokens(text: str) -> str:

@@ -6,7 +6,7 @@ import pytest
 
 import faqbot
 from faqbot import artifact
-from faqbot.artifact import MANIFEST_FILE, MODEL_FILE, ModelError, load, save_model
+from faqbot.artifact import FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, ModelError, load, save_model
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def test_round_trip_answers_the_same(sample_model, model_dir):
 
 def test_manifest_describes_the_model(model_dir, sample_model):
     manifest = json.loads((model_dir / MANIFEST_FILE).read_text())
-    assert manifest["format"] == "faqbot-model" and manifest["format_version"] == 1
+    assert manifest["format"] == "faqbot-model" and manifest["format_version"] == FORMAT_VERSION
     assert manifest["faq_count"] == len(sample_model.faqs) == 66
     assert len(manifest["corpus"]["sha256"]) == 64
     assert manifest["thresholds"]["answer"] == sample_model.thresholds["answer"]

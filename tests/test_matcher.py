@@ -74,3 +74,36 @@ def test_phrasing_similarities_equal_cosine(fitted):
     matrix = fitted.features_.transform([fitted.normalized_[i] for i in range(len(fitted.phrasings_))])
     expected = cosine_similarity(fitted.features_.transform([question]), matrix).ravel()
     np.testing.assert_allclose(ours, expected, atol=1e-5)
+
+
+SEMANTIC = FEATURE_NAMES.index("semantic_similarity")
+
+
+def test_classifier_scores_add_the_embedding_block(fitted):
+    assert fitted.embeddings_ is not None
+    assert fitted.dense_coef_.shape == (fitted.embeddings_.components_.shape[1], len(fitted.classes_))
+    question = "when will my parcel arrive"
+    idx, val = fitted.features_.row(question)
+    lexical = val @ fitted.coef_[idx] + fitted.intercept_
+    meaning = fitted.embeddings_.row(question)
+    np.testing.assert_allclose(fitted._scores(idx, val, meaning), lexical + meaning @ fitted.dense_coef_)
+
+
+def test_semantic_similarity_of_a_stored_phrasing_is_one(fitted):
+    (cand,) = fitted.candidates(["when will my parcel arrive"])
+    assert fitted.classes_[cand.faq_index[0]] == "delivery"
+    assert cand.features[0, SEMANTIC] == pytest.approx(1.0, abs=1e-5)
+    assert np.all(np.abs(cand.features[:, SEMANTIC]) <= 1.0 + 1e-6)
+
+
+def test_embedding_weight_zero_is_tfidf_alone(tiny_corpus):
+    matcher = FaqMatcher(embedding_weight=0).fit(*tiny_corpus.training_pairs())
+    assert matcher.embeddings_ is None and matcher.dense_coef_ is None
+    (cand,) = matcher.candidates(["when will my parcel arrive"])
+    assert matcher.classes_[cand.faq_index[0]] == "delivery"
+    assert not cand.features[:, SEMANTIC].any()
+
+
+def test_retrieval_mode_needs_no_embeddings():
+    matcher = FaqMatcher().fit(["track my parcel", "reset my password", "pay by card"], ["a", "b", "c"])
+    assert matcher.embeddings_ is None

@@ -40,11 +40,35 @@ def prepare(app: Flask, with_model: bool = True) -> None:
             fail_interrupted_jobs(session)
             has_live = live_version(session) is not None
             has_faqs = session.scalar(select(func.count()).select_from(Faq)) > 0
-        if with_model and not has_live and not _adopt_model_on_disk(app) and has_faqs:
-            try:
-                train_new_version(app, source="bootstrap")
-            except Exception:  # serve anyway: /healthz says no model, an admin can retrain
-                log.exception("could not train the first model; starting without one")
+        if with_model and has_live and has_faqs and not _live_model_readable(app):
+            _train_or_log(app, "upgrade")
+        elif with_model and not has_live and not _adopt_model_on_disk(app) and has_faqs:
+            _train_or_log(app, "bootstrap")
+
+
+def _train_or_log(app: Flask, source: str) -> None:
+    try:
+        train_new_version(app, source=source)
+    except Exception:  # serve anyway: /healthz says no model, an admin can retrain
+        log.exception("could not train a model (%s); starting without a new one", source)
+
+
+def _live_model_readable(app: Flask) -> bool:
+    """Whether this faqbot can read the live model's directory: after an upgrade that changed
+    the model format (or the scikit-learn release) it cannot, and the first start retrains.
+    Checks the manifest and checksums only; unpickling is left to the live model's loader."""
+    from faqbot.artifact import ModelError, verify  # the engine, imported lazily
+
+    with db.session_scope(app) as session:
+        version = live_version(session)
+    try:
+        verify(version_path(app.config["MODELS_DIR"], version))
+    except ModelError as error:
+        log.warning("the live model %s cannot be read (%s); training a new one", version, error)
+        return False
+    except Exception:  # an odd name or a missing directory is the live model loader's to report
+        return True
+    return True
 
 
 def seed_faqs(session: Session, corpus_path: str | None) -> int:

@@ -205,7 +205,7 @@ class ModelVersion(Base):
     version: Mapped[str] = mapped_column(String(80), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    source: Mapped[str] = mapped_column(String(40))  # "bootstrap", "retrain", "cli", "adopted"
+    source: Mapped[str] = mapped_column(String(40))  # "bootstrap", "retrain", "cli", "adopted", "upgrade"
     is_live: Mapped[bool] = mapped_column(Boolean, default=False)
     activated_at: Mapped[datetime | None]
     # "available" (may be activated), "pending" (a candidate the gate held back for an admin),

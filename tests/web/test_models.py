@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
 
+from faqbot.web import create_app
 from faqbot.web.db import session_scope
-from faqbot.web.modelstore import LiveModel, UnknownVersion, register, set_live, version_path
+from faqbot.web.modelstore import LiveModel, UnknownVersion, live_version, register, set_live, version_path
 from faqbot.web.tables import ModelVersion
 
 from .support import MODEL_VERSION
@@ -39,6 +41,33 @@ def test_models_lists_the_adopted_sample_as_live(client, auth):
     [version] = body["versions"]
     assert version["is_live"] and version["source"] == "adopted"
     assert version["metrics"] is not None
+
+
+@pytest.mark.sqlite_only
+def test_a_live_model_this_release_cannot_read_is_retrained_at_start(app, app_config):
+    """After an upgrade that changed the model format, the first start trains a new version."""
+    manifest_path = version_path(app.config["MODELS_DIR"], MODEL_VERSION) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["format_version"] = 1  # as written before the token embeddings
+    manifest_path.write_text(json.dumps(manifest))
+    restarted = create_app(app_config)
+    try:
+        with session_scope(restarted) as session:
+            live = live_version(session)
+            assert live != MODEL_VERSION
+            assert session.get(ModelVersion, live).source == "upgrade"
+        assert restarted.extensions["faqbot.live_model"].get()[0] == live
+    finally:
+        restarted.extensions["faqbot.engine"].dispose()
+
+
+def test_a_readable_live_model_is_kept_at_start(app, app_config):
+    restarted = create_app(app_config)
+    try:
+        with session_scope(restarted) as session:
+            assert live_version(session) == MODEL_VERSION
+    finally:
+        restarted.extensions["faqbot.engine"].dispose()
 
 
 def copy_version(app, name: str) -> None:

@@ -58,7 +58,7 @@ def test_popular_question_shows_its_answer(widget):
 
 
 def test_ambiguous_question_offers_suggestions_and_a_click_answers(tab, widget):
-    widget.ask("how do returns")
+    widget.ask("send back")
     suggestions = widget.last_message()
     expect(suggestions).to_contain_text("Did you mean")
     choice = suggestions.get_by_role("button", name="How do I return an item?")
@@ -167,7 +167,7 @@ def test_visitor_can_ask_for_a_person_at_any_time(server, tab, widget):
 def test_a_chosen_suggestion_shows_that_faq_even_when_the_engine_is_unsure(tab, widget):
     """If asking the chosen FAQ's question comes back "suggested" again, the widget still shows the
     FAQ the visitor picked (from GET /faqs), not another round of choices."""
-    widget.ask("how do returns")
+    widget.ask("send back")
     choice = widget.last_message().get_by_role("button", name="How do I return an item?")
 
     def unsure(route) -> None:
