@@ -107,6 +107,9 @@ class TokenEmbeddings(TransformerMixin, BaseEstimator):
         projected = self._project(unit, scale=1.0)
         scale = float(np.sqrt(np.mean(np.sum(projected**2, axis=1))))
         self.scale_ = scale if scale > 0 else 1.0  # rows average unit length, like the TF-IDF rows
+        # One question's projection as a single product and a subtraction (see :meth:`row`).
+        self.projection_ = self.components_ / np.float32(self.scale_)
+        self.offset_ = self.mean_ @ self.projection_
         return projected / self.scale_
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
@@ -114,8 +117,12 @@ class TokenEmbeddings(TransformerMixin, BaseEstimator):
         return self._project(self._unit_rows(texts), self.scale_)
 
     def row(self, text: str) -> np.ndarray:
-        """The projected vector of one (normalised) text."""
-        return self._project(self._unit(text)[None, :], self.scale_)[0]
+        """The projected vector of one (normalised) text: :meth:`transform` for one text,
+        without its batch overhead (a visitor waits for every question)."""
+        unit = self._unit(text)
+        if not unit.any():
+            return np.zeros(len(self.offset_), dtype=np.float32)
+        return unit @ self.projection_ - self.offset_
 
     def _project(self, unit: np.ndarray, scale: float) -> np.ndarray:
         """Centred PCA projection; a text without a meaning vector stays at zero."""

@@ -268,9 +268,9 @@ class FaqMatcher(BaseEstimator):
         norm = float(np.sqrt(np.dot(meaning, meaning)))
         if norm == 0:
             return np.zeros(len(faqs))
-        unit = meaning / norm
-        rows = self.phrasing_meaning_
-        return np.array([float((rows[self.faq_ptr_[c] : self.faq_ptr_[c + 1]] @ unit).max()) for c in faqs])
+        unit = meaning / np.float32(norm)
+        rows, ptr = self.phrasing_meaning_, self.faq_ptr_
+        return np.array([float(np.max(rows[ptr[c] : ptr[c + 1]] @ unit)) for c in faqs.tolist()])
 
     def _text_signals(
         self, tokens: str, weights: dict[str, float], unknown: list[str], faq: int, sims: np.ndarray
