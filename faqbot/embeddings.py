@@ -101,7 +101,8 @@ class TokenEmbeddings(TransformerMixin, BaseEstimator):
         self.stop_set_ = frozenset(self.stop_words)
         unit = self._unit_rows(texts)
         n = max(1, min(self.n_components, len(texts) - 1, unit.shape[1]))
-        pca = PCA(n_components=n, svd_solver="full").fit(unit)
+        with np.errstate(invalid="ignore", divide="ignore"):  # texts without variance (all stop
+            pca = PCA(n_components=n, svd_solver="full").fit(unit)  # words): ratios are 0/0, unused
         self.mean_ = pca.mean_.astype(np.float32)
         self.components_ = np.ascontiguousarray(pca.components_.T, dtype=np.float32)  # (dims, n)
         projected = self._project(unit, scale=1.0)

@@ -86,3 +86,10 @@ def test_fewer_texts_than_components():
     small = TokenEmbeddings().fit(["reset my password", "track my parcel", "pay by card"])
     assert small.components_.shape[1] == 2
     assert small.transform(["password"]).shape == (1, 2)
+
+
+def test_a_corpus_of_stop_words_fits_without_warnings():
+    """No text has a meaning vector, so the PCA sees no variance (0/0 ratios, unused)."""
+    only_filler = TokenEmbeddings().fit(["the and", "of the", "it is", "is it"])
+    assert not only_filler.transform(["what is it"]).any()
+    assert only_filler.row("refund").shape == (3,)
