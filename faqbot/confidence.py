@@ -21,7 +21,7 @@ from faqbot.matcher import Candidates
 
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 DEFAULT_C = 1.0
-CV_FOLDS = 5
+C_SEARCH_FOLDS = 5
 
 
 class ConfidenceModel(BaseEstimator):
@@ -72,11 +72,11 @@ class ConfidenceModel(BaseEstimator):
     def _choose_C(self, x: np.ndarray, y: np.ndarray) -> float:
         if self.C != "auto":
             return float(self.C)
-        if min(y.sum(), (~y).sum()) < CV_FOLDS:  # too few rows of a class to cross-validate
+        if min(y.sum(), (~y).sum()) < C_SEARCH_FOLDS:  # too few rows of a class to cross-validate
             return DEFAULT_C
         # Unshuffled folds keep a question's candidate rows together (they are adjacent).
         search = GridSearchCV(
-            LogisticRegression(max_iter=2000), {"C": C_GRID}, scoring="neg_log_loss", cv=CV_FOLDS
+            LogisticRegression(max_iter=2000), {"C": C_GRID}, scoring="neg_log_loss", cv=C_SEARCH_FOLDS
         )
         return float(search.fit(x, y).best_params_["C"])
 

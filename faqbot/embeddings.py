@@ -105,17 +105,18 @@ class TokenEmbeddings(TransformerMixin, BaseEstimator):
             pca = PCA(n_components=n, svd_solver="full").fit(unit)  # words): ratios are 0/0, unused
         self.mean_ = pca.mean_.astype(np.float32)
         self.components_ = np.ascontiguousarray(pca.components_.T, dtype=np.float32)  # (dims, n)
-        projected = self._project(unit, scale=1.0)
-        scale = float(np.sqrt(np.mean(np.sum(projected**2, axis=1))))
+        has_meaning = unit.any(axis=1)
+        centred = (unit[has_meaning] - self.mean_) @ self.components_
+        scale = float(np.sqrt(np.sum(centred**2) / len(texts))) if len(texts) else 0.0
         self.scale_ = scale if scale > 0 else 1.0  # rows average unit length, like the TF-IDF rows
-        # One question's projection as a single product and a subtraction (see :meth:`row`).
+        # Centring, projecting and scaling folded into one product and a subtraction.
         self.projection_ = self.components_ / np.float32(self.scale_)
         self.offset_ = self.mean_ @ self.projection_
-        return projected / self.scale_
+        return self._project(unit)
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
-        check_is_fitted(self, "components_")
-        return self._project(self._unit_rows(texts), self.scale_)
+        check_is_fitted(self, "projection_")
+        return self._project(self._unit_rows(texts))
 
     def row(self, text: str) -> np.ndarray:
         """The projected vector of one (normalised) text: :meth:`transform` for one text,
@@ -125,9 +126,9 @@ class TokenEmbeddings(TransformerMixin, BaseEstimator):
             return np.zeros(len(self.offset_), dtype=np.float32)
         return unit @ self.projection_ - self.offset_
 
-    def _project(self, unit: np.ndarray, scale: float) -> np.ndarray:
-        """Centred PCA projection; a text without a meaning vector stays at zero."""
-        projected = ((unit - self.mean_) @ self.components_) / scale
+    def _project(self, unit: np.ndarray) -> np.ndarray:
+        """Centred, scaled PCA projection; a text without a meaning vector stays at zero."""
+        projected = unit @ self.projection_ - self.offset_
         projected[~unit.any(axis=1)] = 0.0
         return projected
 
