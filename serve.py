@@ -6,7 +6,7 @@ For production, run gunicorn instead: ``gunicorn -w 2 -b 127.0.0.1:8000 'faqbot.
 import argparse
 import sys
 
-from faqbot.web.serving import run_dev_server
+from faqbot.web.app.serving import run_dev_server
 
 
 def main() -> int:

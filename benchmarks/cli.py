@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import banking, clinc, speed
+from benchmarks import banking, clinc, loop, offtopic, smalltalk, speed
 from benchmarks.datasets import DatasetMissing
 from benchmarks.report import (
     Table,
@@ -27,6 +27,9 @@ SUITES: dict[str, Suite] = {
     "banking": banking.run,
     "latency": speed.run_latency,
     "scale": speed.run_scale,
+    "smalltalk": smalltalk.run,
+    "offtopic": offtopic.run,
+    "loop": loop.run,
 }
 
 

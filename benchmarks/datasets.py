@@ -114,7 +114,7 @@ def split(pairs: Pairs) -> tuple[list[str], list[str]]:
 
 def calibration_queries(clinc: Clinc) -> list:
     """CLINC val (in-scope and out-of-scope) as faqbot labelled queries: val only, never test."""
-    from faqbot.labelled import LabelledQuery
+    from faqbot.engine.labelled import LabelledQuery
 
     queries = [LabelledQuery(t, label, n) for n, (t, label) in enumerate(clinc.val, start=1)]
     start = len(queries) + 1

@@ -126,8 +126,8 @@ class FaqbotSystem(Peer):
     name = "faqbot"
 
     def fit(self, phrasings, ids, labelled=None) -> FaqbotSystem:
-        from faqbot.corpus import corpus_from_records
-        from faqbot.training import fit_model
+        from faqbot.engine.corpus import corpus_from_records
+        from faqbot.engine.training import fit_model
 
         records = [{"id": i, "question": p, "answer": i} for p, i in zip(phrasings, ids, strict=True)]
         self.model_ = fit_model(
@@ -143,7 +143,7 @@ class FaqbotSystem(Peer):
         return [(a["faq_id"], float(a["confidence"])) for a in self.model_.ask_many(list(questions))]
 
     def save(self, directory: Path) -> None:
-        from faqbot.artifact import save_model
+        from faqbot.engine.artifact import save_model
 
         save_model(self.model_, directory)
 
@@ -161,5 +161,5 @@ def preload() -> None:
     import rapidfuzz.process  # noqa: F401
     import sklearn.feature_extraction.text  # noqa: F401
 
-    import faqbot.artifact  # noqa: F401
-    import faqbot.training  # noqa: F401
+    import faqbot.engine.artifact  # noqa: F401
+    import faqbot.engine.training  # noqa: F401

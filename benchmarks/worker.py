@@ -17,7 +17,7 @@ import bm25s  # noqa: F401  (same imports for every kind: see the module docstri
 import rapidfuzz.process  # noqa: F401
 import sklearn.feature_extraction.text  # noqa: F401
 
-import faqbot.training  # noqa: F401
+import faqbot.engine.training  # noqa: F401
 from benchmarks import datasets, measure, peers
 from benchmarks.scale import scale_records
 
@@ -67,9 +67,9 @@ def run_paired(task: dict[str, Any]) -> dict[str, Any]:
 
 def run_scale(task: dict[str, Any]) -> dict[str, Any]:
     """Train faqbot on a large single-phrasing corpus, save it, time single questions."""
-    from faqbot.artifact import save_model
-    from faqbot.corpus import corpus_from_records
-    from faqbot.training import fit_model
+    from faqbot.engine.artifact import save_model
+    from faqbot.engine.corpus import corpus_from_records
+    from faqbot.engine.training import fit_model
 
     root = Path(task["datasets"])
     clinc, banking = datasets.load_clinc(root), datasets.load_banking(root)

@@ -8,17 +8,26 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from faqbot.artifact import ModelError, load, save_model
-from faqbot.calibration import DEFAULT_SUGGEST_PRECISION, DEFAULT_TARGET_PRECISION
-from faqbot.corpus import CorpusError, load_corpus
-from faqbot.labelled import load_labelled
+from faqbot.engine.artifact import ModelError, load, save_model
+from faqbot.engine.calibration import DEFAULT_SUGGEST_PRECISION, DEFAULT_TARGET_PRECISION
+from faqbot.engine.checks import corpus_warnings
+from faqbot.engine.corpus import CorpusError, load_corpus
+from faqbot.engine.labelled import load_labelled
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 BATCH_FIELDS = ("question", "status", "faq_id", "confidence", "suggestions")
+#: Only on small-talk lines: the reply to show and which intent it is.
+SMALLTALK_FIELDS = ("reply", "smalltalk_intent")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="faqbot", description="Self-hosted FAQ answering bot.")
+    parser.add_argument("--version", action="version", version=f"faqbot {_version()}")
+    parser.add_argument(
+        "--create-instance",
+        action="store_true",
+        help="let a command that needs an instance create it when FAQBOT_INSTANCE_PATH is not one",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_train(sub)
     _add_ask(sub)
@@ -45,6 +54,12 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
         help="how often the right FAQ must be among the suggestions for suggestions to be shown "
         f"(default {DEFAULT_SUGGEST_PRECISION})",
     )
+    p.add_argument(
+        "--no-smalltalk",
+        dest="smalltalk",
+        action="store_false",
+        help="no small-talk detector: greetings and thanks go to the FAQ matcher like questions",
+    )
     p.set_defaults(func=cmd_train)
 
 
@@ -69,12 +84,34 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:
 def _add_web_commands(sub: argparse._SubParsersAction) -> None:
     """The web service adds serve/users/tokens when its dependencies are installed."""
     try:
-        from faqbot.web.cli import add_commands
+        from faqbot.web.app import doctor, instance
+        from faqbot.web.app.cli import add_commands
     except ModuleNotFoundError as exc:  # only "the web package is not there", never a bug inside it
-        if exc.name not in {"faqbot.web", "faqbot.web.cli"}:
+        if exc.name not in {"faqbot.web", "faqbot.web.app.cli"}:
             raise
         return
     add_commands(sub)
+    instance.add_commands(sub)
+    doctor.add_commands(sub)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("faqbot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
+
+
+def _refuse_a_missing_instance(args: argparse.Namespace) -> None:
+    """A web command run outside an instance stops before touching anything (see instance.py)."""
+    if getattr(args, "app_factory", None) is None or args.create_instance:
+        return
+    from faqbot.web.app.instance import CREATING, require_instance
+
+    if args.command not in CREATING:
+        require_instance(args.command)
 
 
 def _probability(text: str) -> float:
@@ -86,15 +123,18 @@ def _probability(text: str) -> float:
 
 # ----------------------------------------------------------------- commands
 def cmd_train(args: argparse.Namespace) -> int:
-    from faqbot.training import fit_model
+    from faqbot.engine.training import fit_model
 
     corpus = load_corpus(args.corpus)
     labelled = load_labelled(args.calibrate, known_ids=corpus.by_id()) if args.calibrate else None
+    for warning in corpus_warnings(corpus, labelled_count=len(labelled) if labelled else 0):
+        print(f"warning: {warning}", file=sys.stderr)
     model = fit_model(
         corpus,
         labelled=labelled,
         target_precision=args.target_precision,
         suggest_precision=args.suggest_precision,
+        smalltalk=args.smalltalk,
     )
     out = save_model(model, args.out)
     m = model.metrics
@@ -160,6 +200,7 @@ def _ask_batch(model, lines: Iterable[str], out: TextIO, chunk: int = 256) -> No
 def _write_batch(model, questions: list[str], out: TextIO) -> None:
     for result in model.ask_many(questions):
         line = {k: result[k] for k in BATCH_FIELDS}
+        line.update({k: result[k] for k in SMALLTALK_FIELDS if k in result})
         line["suggestions"] = [
             {"faq_id": s["faq_id"], "confidence": s["confidence"]} for s in result["suggestions"]
         ]
@@ -167,6 +208,8 @@ def _write_batch(model, questions: list[str], out: TextIO) -> None:
 
 
 def _human_answer(model, result: dict) -> str:
+    if result["status"] == "smalltalk":
+        return f"{result['reply']}\n\n(small talk: {result['smalltalk_intent']})"
     if result["status"] == "answered":
         faq = model.faqs[result["faq_id"]]
         return f"{faq.answer}\n\n(FAQ #{faq.id}: {faq.question}; confidence {result['confidence']:.2f})"
@@ -184,7 +227,7 @@ def _human_answer(model, result: dict) -> str:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from faqbot.evaluation import evaluate, format_report, plot_curve
+    from faqbot.engine.evaluation import evaluate, format_report, plot_curve
 
     model = load(args.model)
     queries = load_labelled(args.queries, known_ids=model.faqs)
@@ -199,6 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _refuse_a_missing_instance(args)
         return args.func(args)
     except (CorpusError, ModelError, RuntimeError) as exc:
         print(f"faqbot {args.command}: {exc}", file=sys.stderr)

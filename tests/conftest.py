@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from faqbot.artifact import save_model
-from faqbot.corpus import Corpus, corpus_from_records, load_corpus
-from faqbot.labelled import load_labelled
-from faqbot.model import FaqModel
-from faqbot.training import fit_model
+from faqbot.engine.artifact import save_model
+from faqbot.engine.corpus import Corpus, corpus_from_records, load_corpus
+from faqbot.engine.labelled import load_labelled
+from faqbot.engine.model import FaqModel
+from faqbot.engine.training import fit_model
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+#: Where browser tests keep their screenshots for people to look at (not in tmp_path, which
+#: is removed when a test passes).
+SCREENSHOTS = Path(os.environ.get("FAQBOT_SCREENSHOTS", ROOT / "build" / "screenshots"))
+
+
+@pytest.fixture
+def shots(request) -> Path:
+    """This test's screenshot folder under ``SCREENSHOTS``, emptied first (``build/`` is ignored by git)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.nodeid.removeprefix("tests/"))[:150]
+    path = SCREENSHOTS / name
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
 
 
 @pytest.fixture(scope="session")

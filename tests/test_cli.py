@@ -133,3 +133,13 @@ def test_eval_prints_report_json_and_plot(trained, tmp_path, capsys):
 def test_missing_files_are_reported_not_raised(tmp_path, capsys):
     assert main(["ask", "--model", str(tmp_path / "none"), "hi"]) == 1
     assert "not a faqbot model directory" in capsys.readouterr().err
+
+
+def test_train_warns_about_a_corpus_that_cannot_work(tmp_path, capsys):
+    one = tmp_path / "one.csv"
+    one.write_text(
+        "id,question,answer\n1,How do I return an item?,Use the returns portal.\n", encoding="utf-8"
+    )
+    assert main(["train", "--corpus", str(one), "--out", str(tmp_path / "model")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: only 1 FAQ" in err

@@ -18,15 +18,17 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 import faqbot
-from faqbot.corpus import load_corpus
-from faqbot.labelled import load_labelled
+from faqbot.engine.corpus import load_corpus
+from faqbot.engine.labelled import load_labelled
 from faqbot.web import create_app
-from faqbot.web.cli import add_commands
-from faqbot.web.config import SAMPLE_QUERIES, defaults
-from faqbot.web.db import session_scope
-from faqbot.web.security import hash_token, new_api_token
-from faqbot.web.tables import ApiToken, User
+from faqbot.web.app.cli import add_commands
+from faqbot.web.core.config import SAMPLE_QUERIES, defaults
+from faqbot.web.core.db import session_scope
+from faqbot.web.core.security import hash_token, new_api_token
+from faqbot.web.core.tables import ApiToken, User
 
+# The browser fixtures, registered here once for every suite (see live.py).
+from .live import _threads, browser, context, serve, server, shop, tab  # noqa: F401
 from .support import (
     MODEL_VERSION,
     PASSWORD,

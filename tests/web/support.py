@@ -86,8 +86,8 @@ def postgres_schema(base: str) -> Iterator[str]:
 
 def add_admin_token(session, email: str = "ops@example.com") -> str:
     """Create an admin with a bearer token (for tests driving real servers); returns the token."""
-    from faqbot.web.security import hash_password, hash_token, new_api_token
-    from faqbot.web.tables import ApiToken, User
+    from faqbot.web.core.security import hash_password, hash_token, new_api_token
+    from faqbot.web.core.tables import ApiToken, User
 
     token = new_api_token()
     user = User(email=email, password_hash=hash_password("x" * 12), role="admin")
@@ -135,8 +135,18 @@ def run_gunicorn(settings: dict[str, str], log: Path, workers: int = 1) -> Itera
         **settings,
     }
     command = [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", "faqbot.web:create_app()"]
+    with serve_process(command, env, log, port) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serve_process(
+    command: list[str], env: dict[str, str], log: Path, port: int, cwd: Path = ROOT, stop_within: float = 20
+) -> Iterator[str]:
+    """Run a server command until it answers ``/healthz`` on ``port``; yield its base URL, then
+    stop it (SIGTERM, then kill) and print its log (pytest shows it when the test fails)."""
     with open(log, "w") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_ready(base, process)
@@ -144,7 +154,7 @@ def run_gunicorn(settings: dict[str, str], log: Path, workers: int = 1) -> Itera
         finally:
             process.send_signal(signal.SIGTERM)
             try:
-                process.wait(timeout=20)
+                process.wait(timeout=stop_within)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()

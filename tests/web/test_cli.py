@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from faqbot.web.db import session_scope
-from faqbot.web.security import hash_token
-from faqbot.web.tables import ApiToken, User
+from faqbot.web.core.db import session_scope
+from faqbot.web.core.security import hash_token
+from faqbot.web.core.tables import ApiToken, User
+
+STRONG = "violet ocelot parade\n"  # passes the password policy
 
 
 def test_users_create_reads_the_password_from_stdin(app, runner):
@@ -25,16 +27,18 @@ def test_users_create_reads_the_password_from_stdin(app, runner):
         assert user.role == "admin" and "a long password" not in user.password_hash
 
 
-def test_users_create_refuses_duplicates_short_passwords_and_bad_emails(runner):
-    assert runner.invoke("users", "create", "--email", "b@example.com", stdin="password1\n")[0] == 0
-    code, _, err = runner.invoke("users", "create", "--email", "b@example.com", stdin="password1\n")
+def test_users_create_refuses_duplicates_weak_passwords_and_bad_emails(runner):
+    assert runner.invoke("users", "create", "--email", "b@example.com", stdin=STRONG)[0] == 0
+    code, _, err = runner.invoke("users", "create", "--email", "b@example.com", stdin=STRONG)
     assert code == 1 and "already exists" in err
     assert runner.invoke("users", "create", "--email", "c@example.com", stdin="short\n")[0] == 2
-    assert runner.invoke("users", "create", "--email", "nope", stdin="password1\n")[0] == 2
+    code, _, err = runner.invoke("users", "create", "--email", "c@example.com", stdin="aaaaaaaaaaaa\n")
+    assert code == 2 and "too easy to guess" in err and "Repeats" in err
+    assert runner.invoke("users", "create", "--email", "nope", stdin=STRONG)[0] == 2
 
 
 def test_tokens_create_prints_a_token_that_works_and_stores_only_its_hash(app, client, runner):
-    runner.invoke("users", "create", "--email", "s@example.com", stdin="password1\n")
+    runner.invoke("users", "create", "--email", "s@example.com", stdin=STRONG)
     code, out, _ = runner.invoke("tokens", "create", "--email", "s@example.com")
     token = out.strip()
     assert code == 0 and token.startswith("fqb_")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from faqbot.web import create_app
-from faqbot.web.db import get_engine, session_scope
-from faqbot.web.modelstore import register
+from faqbot.web.core.db import get_engine, session_scope
+from faqbot.web.models.store import register
 
 from .support import MODEL_VERSION, add_admin_token, call, make_config, run_gunicorn
 

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import select
 
 import faqbot
-from faqbot.corpus import corpus_from_records, load_corpus
-from faqbot.labelled import load_labelled
+from faqbot.engine.corpus import corpus_from_records, load_corpus
+from faqbot.engine.labelled import load_labelled
 from faqbot.web import create_app
-from faqbot.web.config import SAMPLE_QUERIES
-from faqbot.web.db import get_engine, session_scope
-from faqbot.web.modelstore import register
-from faqbot.web.tables import AuditEvent
+from faqbot.web.core.config import SAMPLE_QUERIES
+from faqbot.web.core.db import get_engine, session_scope
+from faqbot.web.core.tables import AuditEvent
+from faqbot.web.models.store import register
 
 from .support import (
     MODEL_VERSION,

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from faqbot.web import create_app
-from faqbot.web.openapi import spec_document
+from faqbot.web.app.openapi import spec_document
 
 from .support import make_config
 
@@ -104,10 +104,12 @@ def test_healthz_is_503_without_a_model(tmp_path, database_url):
     try:
         response = app.test_client().get("/healthz")
         assert response.status_code == 503
-        assert response.get_json()["model"] == {"ready": False, "version": None}
+        model = response.get_json()["model"]
+        assert model["ready"] is False and model["version"] is None and "no FAQs" in model["problem"]
         asked = app.test_client().post("/api/v1/ask", json={"question": "hello"})
         assert asked.status_code == 503
-        assert asked.get_json()["error"]["code"] == "model_unavailable"
+        error = asked.get_json()["error"]
+        assert error["code"] == "not_configured" and "no answers set up" in error["message"]
     finally:
         app.extensions["faqbot.engine"].dispose()
 

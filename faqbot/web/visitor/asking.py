@@ -1,0 +1,242 @@
+"""Answering a visitor's question: ask the live model, log it, and hand off when needed.
+
+The query row and, for a handoff, its ticket are written in one transaction: either both exist
+or neither does, and a database failure becomes a 503 the visitor can retry, never a lost ticket
+that the visitor was told exists.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from faqbot.web.core.errors import ApiError
+from faqbot.web.core.tables import Faq, Query, Ticket, TicketMessage, iso, utcnow
+from faqbot.web.inbox import intake
+from faqbot.web.kb.query import withhold_retired
+from faqbot.web.models.store import live_model
+from faqbot.web.visitor import clarify as clarifying
+from faqbot.web.visitor import rejection, smalltalk
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    "answered": "Here is the answer.",
+    "suggested": "Did you mean one of these?",
+    "handoff": "I could not find an answer, so I passed your question to a person. "
+    "Leave your email to hear back, or check back here later.",
+    "requested": "I passed your question to a person. Leave your email to hear back, "
+    "or check back here later.",
+    "taken_over": "A person is handling this conversation; I added your message to it.",
+    # Replaced by the reply in the response; this is what a ticket's history shows.
+    "smalltalk": "(a small-talk reply)",
+}
+
+
+@dataclass
+class _Asked:
+    """One question with the engine's verdict, on its way into the database."""
+
+    question: str
+    session_id: str | None
+    want_person: bool
+    email: str | None
+    result: dict[str, Any]
+    model: Any
+    version: str
+    latency_ms: float
+
+
+def ask(
+    session: Session,
+    question: str,
+    session_id: str | None,
+    want_person: bool,
+    email: str | None = None,
+) -> dict:
+    """Answer, suggest or hand off; returns the ``POST /api/v1/ask`` response body.
+
+    ``email`` is kept on the ticket if the question is handed off (and ignored otherwise).
+    """
+    live = live_model().get()
+    if live is None:
+        raise _unavailable(session)
+    version, model = live
+    started = time.perf_counter()
+    result = withhold_retired(session, model.ask(question))
+    latency_ms = (time.perf_counter() - started) * 1000
+    asked = _Asked(question, session_id, want_person, email, result, model, version, latency_ms)
+    try:
+        return _record(session, asked)
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("database error while recording a question; nothing was saved")
+        raise ApiError(
+            503, "service_unavailable", "We could not save your question; please try again."
+        ) from None
+
+
+def _unavailable(session: Session) -> ApiError:
+    """No model is live: the first one is still training (try again), or there is nothing to
+    train on (no FAQs: retrying cannot help, and the visitor should be told so)."""
+    if session.scalar(select(func.count()).select_from(Faq)):
+        return ApiError(503, "model_unavailable", "The bot is starting up; please try again.")
+    return ApiError(
+        503,
+        "not_configured",
+        "This help service has no answers set up yet. Please contact us another way for now.",
+    )
+
+
+def _record(session: Session, asked: _Asked) -> dict:
+    """Write the query (and its ticket, or the follow-up message) in one transaction."""
+    result = asked.result
+    if asked.want_person or rejection.asks_for_person(asked.question):
+        rejection.reject_last_answer(session, asked.session_id)  # the answer just given was wrong
+    taken = _taken_over_ticket(session, asked.session_id) if asked.session_id else None
+    handoff = taken is None and (asked.want_person or result["status"] == "handoff")
+    # A vague message gets one "could you tell me a bit more?" (logged as suggested) first.
+    vague = handoff and not asked.want_person
+    clarify = vague and clarifying.should_clarify(session, asked.question, asked.session_id)
+    handoff = handoff and not clarify
+    # The log keeps "taken_over" apart, so analytics do not count follow-ups as bot handoffs.
+    decision = "taken_over" if taken else "handoff" if handoff else result["status"]
+    decision = "suggested" if clarify else decision
+    answer = _answer(session, result, asked.model) if decision == "answered" else None
+    # Small talk never opens a ticket and is never an FAQ answer, so it is logged without one.
+    chat = decision == smalltalk.SMALLTALK
+    follow = smalltalk.follow_up(session, asked.session_id, result, asked.model) if chat else None
+    query = Query(
+        question=asked.question,
+        decision=decision,
+        faq_id=None if chat else result.get("faq_id"),
+        confidence=float(result["confidence"]),
+        latency_ms=asked.latency_ms,
+        session_id=asked.session_id,
+        model_version=asked.version,
+        answer_question=answer["question"] if answer else None,
+        clarify=clarify,
+    )
+    ticket = taken
+    if taken is not None:
+        session.add(TicketMessage(ticket=taken, author="visitor", text=asked.question))
+        taken.status, taken.last_visitor_at = "open", utcnow()  # waiting for staff again, unread
+    elif handoff:
+        history = _history(session, asked.session_id) if asked.session_id else []
+        ticket = _new_ticket(asked, history)
+        session.add(ticket)
+        intake.ticket_opened(session, ticket)
+    session.add(query)
+    session.flush()
+    query.ticket_id = ticket.id if ticket else None
+    session.commit()
+    if ticket is not None and taken is None:
+        intake.announce(session, ticket)
+    body = _response(query, asked, answer, ticket, taken is not None)
+    if chat:
+        body.update(smalltalk.response_fields(result, follow))
+    if clarify:
+        body.update(suggestions=clarifying.suggestions(result), message=clarifying.MESSAGE)
+    body["clarify"] = clarify
+    return body
+
+
+def _response(query: Query, asked: _Asked, answer, ticket: Ticket | None, taken: bool) -> dict:
+    status = asked.result["status"]
+    if taken:
+        key = "taken_over"
+    elif ticket is not None:
+        key = "requested" if asked.want_person and status != "handoff" else "handoff"
+    else:
+        key = status
+    token = None if ticket is None or taken else ticket.token
+    return {
+        "query_id": query.id,
+        "status": "handoff" if taken else query.decision,
+        "confidence": float(asked.result["confidence"]),
+        "answer": answer,
+        "suggestions": [] if taken else _suggestions(asked.result),
+        "ticket": None if ticket is None else {"id": ticket.id, "token": token},
+        "taken_over": taken,
+        "message": MESSAGES[key],
+    }
+
+
+def _suggestions(result: dict) -> list[dict[str, Any]]:
+    return [
+        {"faq_id": s["faq_id"], "question": s["question"], "confidence": float(s["confidence"])}
+        for s in result.get("suggestions", [])
+    ]
+
+
+def _answer(session: Session, result: dict, model) -> dict[str, Any] | None:
+    """The FAQ as it is now in the database (answers may be edited after training)."""
+    faq = session.get(Faq, result["faq_id"]) or model.faqs.get(result["faq_id"])
+    if faq is None:
+        return None
+    return {
+        "faq_id": faq.id,
+        "question": faq.question,
+        "answer": faq.answer,
+        "category": faq.category,
+    }
+
+
+def _taken_over_ticket(session: Session, session_id: str) -> Ticket | None:
+    """The session's unresolved ticket that staff have replied to, if any."""
+    staff_replied = Ticket.messages.any(TicketMessage.author == "staff")
+    return session.scalar(
+        select(Ticket)
+        .where(Ticket.session_id == session_id, Ticket.status != "closed", staff_replied)
+        .order_by(Ticket.id.desc())
+        .limit(1)
+    )
+
+
+def _history(session: Session, session_id: str) -> list[dict[str, Any]]:
+    """The session's earlier exchanges, oldest first, for the staff member picking it up."""
+    limit = current_app.config["SESSION_HISTORY_LIMIT"]
+    rows = session.scalars(
+        select(Query).where(Query.session_id == session_id).order_by(Query.id.desc()).limit(limit)
+    ).all()
+    history = []
+    for row in reversed(rows):
+        history.append({"role": "visitor", "text": row.question, "at": iso(row.created_at)})
+        bot = {
+            "role": "bot",
+            "status": row.decision,
+            "faq_id": row.faq_id,
+            "confidence": row.confidence,
+        }
+        bot["text"] = row.answer_question or MESSAGES.get(row.decision, row.decision)
+        history.append(bot)
+    return history
+
+
+def _plain(value: Any) -> Any:
+    """Plain JSON types only (the engine may hand back numpy floats)."""
+    return json.loads(json.dumps(value, default=float))
+
+
+def _new_ticket(asked: _Asked, history: list[dict[str, Any]]) -> Ticket:
+    return Ticket(
+        token=secrets.token_urlsafe(24),
+        question=asked.question,
+        session_id=asked.session_id,
+        reason="requested" if asked.want_person else "low_confidence",
+        conversation=history,
+        suggestions=_suggestions(asked.result),
+        explanation=_plain(asked.result.get("explanation")),
+        email=asked.email,
+        status="open",
+        created_at=utcnow(),
+    )

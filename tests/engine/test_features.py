@@ -1,0 +1,47 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize as l2
+
+from faqbot.engine.features import TextFeatures
+from faqbot.engine.text import words
+
+TEXTS = ["where is my parcel", "return an item", "parcel tracking number", "reset my password"]
+
+
+@pytest.fixture(scope="module")
+def features():
+    return TextFeatures().fit(TEXTS)
+
+
+def test_lean_transform_equals_scikit_learn(features):
+    asked = ["where is the parcel parcel", "password?", "nothing known zzz"]
+    reference = l2(sp.hstack([features.word_.transform(asked), features.char_.transform(asked)]))
+    ours = features.transform(asked)
+    np.testing.assert_allclose(ours.toarray(), reference.toarray(), rtol=1e-5, atol=1e-6)
+
+
+def test_unknown_text_gives_an_empty_row(features):
+    assert features.transform(["ÿÿÿ"]).nnz == 0
+    assert len(features.row("ÿÿÿ")[0]) == 0
+    assert len(features.row("parcel")[0]) > 0
+
+
+def test_known_word_stats_separate_filler_from_content(features):
+    share, rarest = features.known_word_stats(words("my"))
+    assert share == 1.0 and rarest < 1.0
+    assert features.known_word_stats(words("qqq zzz")) == (0.0, 0.0)
+    assert features.known_word_stats(words("password"))[1] == pytest.approx(1.0)
+
+
+def test_pickled_features_rebuild_their_analyzers(features):
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(features))
+    np.testing.assert_array_equal(copy.transform(TEXTS).toarray(), features.transform(TEXTS).toarray())
+
+
+def test_batch_training_matrix_equals_the_lean_transform():
+    features = TextFeatures()
+    matrix = features.fit_transform(TEXTS)
+    np.testing.assert_allclose(matrix.toarray(), features.transform(TEXTS).toarray(), rtol=1e-5, atol=1e-6)
