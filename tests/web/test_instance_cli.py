@@ -71,6 +71,7 @@ def test_doctor_passes_on_a_working_instance(instance_env, capsys):
     assert code == 0, out
     assert "ok    database:" in out and "migrated" in out
     assert "ok    model: 20000101T000000Z-sample" in out and "verified" in out
+    assert "ok    rate-limit store: database:// (the service's database" in out
     assert out.rstrip().endswith("everything looks fine")
 
 
@@ -82,6 +83,7 @@ def test_doctor_fails_with_the_reason_when_the_database_is_unreachable(instance_
     out = capsys.readouterr().out
     assert code == 1
     assert f"FAIL  database: cannot reach {url}" in out and "refused" in out
+    assert "FAIL  rate-limit store: the database store cannot read its counters" in out
     assert "problems found" in out
 
 

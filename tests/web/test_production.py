@@ -3,6 +3,8 @@ configuration) behind Debian's nginx, with ``FAQBOT_PROXY_COUNT=1``."""
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import shutil
 import signal
@@ -59,7 +61,7 @@ def nginx_binary() -> str:
 
 @pytest.fixture
 def production(instance, database_url, tmp_path) -> Iterator[str]:
-    """``faqbot serve --production`` on a free port, one worker, three questions a minute."""
+    """``faqbot serve --production`` on a free port, two workers, three questions a minute."""
     get_engine(create_app(make_config(instance, database_url))).dispose()  # migrate, adopt the model
     port = free_port()
     env = {
@@ -71,7 +73,7 @@ def production(instance, database_url, tmp_path) -> Iterator[str]:
         "FAQBOT_MAIL_BACKEND": "file",
         "FAQBOT_PROXY_COUNT": "1",
         "FAQBOT_RATELIMIT_PUBLIC": "3 per minute",
-        "FAQBOT_WORKERS": "1",  # the default memory:// limit store counts per worker
+        "FAQBOT_WORKERS": "2",  # the default database:// limit store is shared by both
         "FAQBOT_THREADS": "2",
         "PYTHONPATH": str(ROOT),
     }
@@ -119,3 +121,14 @@ def test_behind_nginx_rate_limits_see_the_client_and_ignore_a_forged_address(pro
     status, body = call(proxy, "/api/v1/ask", question, {"X-Forwarded-For": "203.0.113.4"})
     assert status == 429, body  # one visitor (127.0.0.1, as nginx saw it), whatever it claims
     assert body["error"]["code"]
+
+
+def test_a_chunked_body_over_the_limit_is_413_not_cut(production):
+    host, port = production.removeprefix("http://").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=20)
+    parts = iter([b'{"question": "', b"x" * 20000, b'"}'])  # an iterable: sent chunked, no length
+    connection.request("POST", "/api/v1/ask", body=parts, headers={"Content-Type": "application/json"})
+    response = connection.getresponse()
+    body = json.loads(response.read())
+    connection.close()
+    assert response.status == 413 and body["error"]["code"] == "payload_too_large", body

@@ -129,12 +129,26 @@ def check_model(config: dict[str, Any]) -> str:
 
 def check_ratelimit_store(config: dict[str, Any]) -> str:
     from limits.storage import storage_from_string
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from faqbot.web.core import limitstore
+    from faqbot.web.core.db import create_db_engine
 
     uri = config["RATELIMIT_STORAGE_URI"]
     if not config["RATELIMIT_ENABLED"]:
         return "rate limiting is off (FAQBOT_RATELIMIT_ENABLED)"
     if uri.startswith("memory://"):
-        return "memory:// (per process; use a shared store such as redis:// with several workers)"
+        return "memory:// (per process; use database:// or redis:// with several workers)"
+    if uri.startswith(f"{limitstore.SCHEME}://"):
+        engine = create_db_engine(config["DATABASE_URL"])
+        try:
+            limitstore.DatabaseStorage(uri, engine=engine).check()
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise Problem(f"the database store cannot read its counters: {reason}") from None
+        finally:
+            engine.dispose()
+        return f"{uri} (the service's database, shared by every worker) answers"
     options = {"socket_connect_timeout": 2.0, "socket_timeout": 2.0} if uri.startswith("redis") else {}
     if not storage_from_string(uri, **options).check():
         raise Problem(f"the store {uri} does not answer")

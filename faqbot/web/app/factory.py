@@ -17,7 +17,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from faqbot.web.app import bootstrap, openapi
-from faqbot.web.core import auth, branding, db, errors, hygiene, logs, ratelimit
+from faqbot.web.core import auth, bodylimit, branding, db, errors, hygiene, logs, ratelimit
 from faqbot.web.core.config import ConfigError, defaults, ensure_secret_key, fill_paths, from_environment
 from faqbot.web.core.config import instance_path as default_instance_path
 from faqbot.web.core.payload import RowIdConverter
@@ -100,6 +100,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, with_model: bool
     db.init_app(app)
     errors.init_app(app)
     hygiene.init_app(app)
+    bodylimit.init_app(app)
     _protect(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

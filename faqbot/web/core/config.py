@@ -204,9 +204,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "RATELIMIT_STORAGE_URI",
-        "memory://",
-        "Where rate-limit counters live; use a "
-        "shared store such as `redis://host:6379` when running several processes.",
+        "database://",
+        "Where rate-limit counters live: `database://` (the service's database, shared by every "
+        "worker), `redis://host:6379` (needs `faqbot[redis]`) or `memory://` (one process only).",
     ),
     Setting(
         "SESSION_LIFETIME_HOURS",

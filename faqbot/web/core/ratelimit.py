@@ -17,6 +17,8 @@ from flask import Flask, Response, current_app
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from faqbot.web.core import db, limitstore
+from faqbot.web.core.config import ConfigError
 from faqbot.web.core.errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -44,18 +46,26 @@ class GuardedLimiter(Limiter):
 
 def init_app(app: Flask) -> GuardedLimiter:
     """The app's limiter on ``RATELIMIT_STORAGE_URI``; views and blueprints are limited by the caller."""
+    uri, strategy = app.config["RATELIMIT_STORAGE_URI"], app.config.get("RATELIMIT_STRATEGY", "fixed-window")
+    if uri.startswith(f"{limitstore.SCHEME}://") and strategy != "fixed-window":
+        raise ConfigError(
+            f"RATELIMIT_STRATEGY={strategy} needs a store that keeps every hit: the database:// "
+            "store counts fixed windows only; use redis:// or leave the strategy at fixed-window"
+        )
     limiter = GuardedLimiter(
         get_remote_address,
         app=app,
         storage_uri=app.config["RATELIMIT_STORAGE_URI"],
-        storage_options=_storage_options(app.config["RATELIMIT_STORAGE_URI"]),
+        storage_options=_storage_options(app, app.config["RATELIMIT_STORAGE_URI"]),
     )
     app.extensions[EXTENSION] = limiter
     app.after_request(_retry_after)
     return limiter
 
 
-def _storage_options(uri: str) -> dict[str, Any]:
+def _storage_options(app: Flask, uri: str) -> dict[str, Any]:
+    if uri.startswith(f"{limitstore.SCHEME}://"):
+        return {"engine": db.get_engine(app)}  # the service's own database, shared by every worker
     if uri.startswith(("redis://", "rediss://", "redis+")):
         # Fail fast when Redis is away, rather than holding the worker for the OS's TCP timeout.
         return {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}

@@ -441,3 +441,13 @@ class Lease(Base):
     owner: Mapped[str | None] = mapped_column(String(200))
     acquired_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
+
+
+class RateLimit(Base):
+    """One rate-limit counter of the ``database://`` store: hits in the window that ends at
+    ``expires_at`` (seconds since the epoch, as the `limits` library counts time)."""
+
+    __tablename__ = "rate_limits"
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from ..support import make_config
@@ -63,6 +65,24 @@ def test_oversized_body_is_413(client):
     body = '{"question": "' + "x" * 20000 + '"}'
     response = client.post("/api/v1/ask", data=body, content_type="application/json")
     assert_error(response, 413, "payload_too_large")
+
+
+def _chunked(client, body: bytes):
+    """A body sent without a declared length, as gunicorn hands a chunked request to the app."""
+    return client.post(
+        "/api/v1/ask",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+@pytest.mark.sqlite_only
+def test_a_chunked_body_over_the_limit_is_413_and_one_within_it_is_read_whole(client):
+    assert_error(_chunked(client, b'{"question": "' + b"x" * 20000 + b'"}'), 413, "payload_too_large")
+    fits = _chunked(client, b'{"question": "How can I track my order?' + b" " * 15000 + b'"}')
+    assert fits.status_code == 200 and fits.get_json()["status"] == "answered"
 
 
 @pytest.mark.sqlite_only

@@ -1,5 +1,6 @@
 """Rate limits: Retry-After on 429, a clear 503 and a failing /healthz when the store is down,
-and a Redis store shared by every app (worker) pointed at it."""
+and a Redis store shared by every app (worker) pointed at it (the default database store:
+test_limitstore.py)."""
 
 from __future__ import annotations
 
@@ -74,8 +75,9 @@ def test_an_unreachable_store_is_503_and_not_ready(make_app):
     assert health.get_json()["ratelimit_store"]["ready"] is False
 
 
-def test_health_reports_the_memory_store_ready(make_app):
-    health = make_app().test_client().get("/healthz")
+@pytest.mark.parametrize("uri", ["database://", "memory://"])
+def test_health_reports_a_working_store_ready(make_app, uri):
+    health = make_app(RATELIMIT_STORAGE_URI=uri).test_client().get("/healthz")
     assert health.status_code == 200
     assert health.get_json()["ratelimit_store"]["ready"] is True
 
