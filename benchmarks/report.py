@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-ENGINE_DIR = Path(__file__).resolve().parent.parent / "faqbot"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent / "faqbot"
 LIBRARIES = ("faqbot", "numpy", "scipy", "scikit-learn", "rapidfuzz", "bm25s", "joblib")
 
 
@@ -101,17 +101,18 @@ def machine_header(argv: list[str]) -> str:
             f"- RAM: {_ram_gib()}",
             f"- OS: {platform.platform()}",
             f"- Python {platform.python_version()}; {versions}",
-            f"- faqbot engine source: sha256 {engine_fingerprint()} of faqbot/*.py at the start",
+            f"- faqbot source: sha256 {engine_fingerprint()} of faqbot/**/*.py at the start",
         ]
     )
 
 
 def engine_fingerprint() -> str:
-    """A short hash of the engine's source: workers import it later than the main process,
-    so a change during a run would mix engine versions in one report."""
+    """A short hash of the package's source (the engine and the service the loop drives):
+    workers import it later than the main process, so a change during a run would mix
+    versions in one report."""
     digest = hashlib.sha256()
-    for path in sorted(ENGINE_DIR.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 
