@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from faqbot.web.core.db import session_scope
-from faqbot.web.core.tables import Feedback, Query, Ticket
+from faqbot.web.core.tables import Faq, Feedback, Query, Ticket
 
 pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
@@ -98,15 +98,25 @@ def test_feedback_with_a_reason_reaches_the_server(server, tab, widget):
     ]
 
 
-def staff_reply(server, ticket_id: int, text: str) -> None:
-    """Reply as staff through the staff API with a bearer token, like an integration would."""
+def staff_post(server, path: str, body: dict) -> int:
+    """Act as staff through the staff API with a bearer token, like an integration would."""
     request = urllib.request.Request(
-        f"{server.url}/api/v1/staff/tickets/{ticket_id}/reply",
-        data=json.dumps({"text": text}).encode(),
+        f"{server.url}/api/v1/staff/{path}",
+        data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json", **server.staff_headers()},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 201
+        return response.status
+
+
+def staff_reply(server, ticket_id: int, text: str) -> None:
+    assert staff_post(server, f"tickets/{ticket_id}/reply", {"text": text}) == 201
+
+
+def handed_off_ticket(server, question: str) -> int:
+    with session_scope(server.app) as db:
+        ticket = db.scalars(select(Ticket).where(Ticket.question == question)).one()
+        return ticket.id
 
 
 def test_handoff_email_and_staff_reply_reach_the_visitor(server, tab, widget):
@@ -181,3 +191,15 @@ def test_a_chosen_suggestion_shows_that_faq_even_when_the_engine_is_unsure(tab, 
     answer = widget.answer_to("How do I return an item?")
     expect(answer).to_contain_text("Returns portal")
     expect(answer.get_by_role("button", name="Yes")).to_be_visible()
+
+
+def test_a_ticket_linked_to_an_faq_brings_its_answer_to_the_visitor(server, tab, widget):
+    question = "qwzx plonk fribble of the wibbleton kind"  # this test's own ticket
+    widget.ask(question)
+    expect(widget.last_message()).to_contain_text("passed your question to a person")
+    ticket_id = handed_off_ticket(server, question)
+    assert staff_post(server, f"tickets/{ticket_id}/resolve", {"action": "link", "faq_id": 38}) == 200
+    with session_scope(server.app) as db:
+        opening = db.get(Faq, 38).answer[:35]  # plain words: no Markdown in its first 35 characters
+    expect(widget.log.locator(".message.staff")).to_contain_text(opening, timeout=15_000)
+    tab.screenshot("linked-faq-answer")
