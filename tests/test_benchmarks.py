@@ -52,7 +52,8 @@ def _run(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
 def test_quick_run_prints_every_table_and_leaves_results_alone() -> None:
     results = ROOT / "benchmarks" / "RESULTS.md"
     before = results.stat().st_mtime_ns if results.exists() else None
-    done = _run("--quick", "--only", "clinc,banking,latency,scale,smalltalk,offtopic", timeout=600)
+    # The timeout guards against a hang; it is not a speed check (a loaded machine took 11 min).
+    done = _run("--quick", "--only", "clinc,banking,latency,scale,smalltalk,offtopic", timeout=1500)
     assert done.returncode == 0, done.stderr[-2000:]
     for header in QUICK_TABLES:
         assert header in done.stdout, f"missing table {header!r}"
