@@ -76,7 +76,7 @@
       "aria-controls": select.id + "-options",
       autocomplete: "off",
       spellcheck: "false",
-      placeholder: "Type words of the question…",
+      placeholder: "Search FAQs by words…",
       class: "picker-input",
     });
     const list = make("ul", { id: select.id + "-options", role: "listbox", class: "picker-list" });
