@@ -209,6 +209,12 @@ SETTINGS: tuple[Setting, ...] = (
         "worker), `redis://host:6379` (needs `faqbot[redis]`) or `memory://` (one process only).",
     ),
     Setting(
+        "RATELIMIT_STRATEGY",
+        "fixed-window",
+        "How limits count (flask-limiter): `fixed-window`; `moving-window` and "
+        "`sliding-window-counter` need a `redis://` store and are refused with `database://`.",
+    ),
+    Setting(
         "SESSION_LIFETIME_HOURS",
         12.0,
         "Hours a staff login lasts, counted from the login (not refreshed by activity); "

@@ -46,7 +46,7 @@ class GuardedLimiter(Limiter):
 
 def init_app(app: Flask) -> GuardedLimiter:
     """The app's limiter on ``RATELIMIT_STORAGE_URI``; views and blueprints are limited by the caller."""
-    uri, strategy = app.config["RATELIMIT_STORAGE_URI"], app.config.get("RATELIMIT_STRATEGY", "fixed-window")
+    uri, strategy = app.config["RATELIMIT_STORAGE_URI"], app.config["RATELIMIT_STRATEGY"]
     if uri.startswith(f"{limitstore.SCHEME}://") and strategy != "fixed-window":
         raise ConfigError(
             f"RATELIMIT_STRATEGY={strategy} needs a store that keeps every hit: the database:// "
