@@ -45,7 +45,10 @@ def spec_document(max_question_length: int = 500) -> dict[str, Any]:
         "info": {
             "title": "faqbot API",
             "version": __version__,
-            "description": "Errors everywhere under /api use the Error schema.",
+            "description": "Errors everywhere under /api use the Error schema. Control characters "
+            "(C0 and C1, DEL, lone surrogates) are refused with a 400 `invalid_text` in any path, "
+            "query parameter or JSON key; JSON string values may carry tab, line feed and carriage "
+            "return, nothing else of them.",
         },
         "paths": paths,
         "components": {

@@ -5,8 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from faqbot.web.core.payload import EMAIL_RE, MAX_ROW_ID
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 BEARER = [{"bearerAuth": []}, {"sessionCookie": []}]
+# The server's own rules, so that a client (and schemathesis) knows which values it accepts.
+ROW_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID}
+# The server's own pattern rather than ``format: email``: it takes some addresses that format refuses.
+EMAIL = {"type": "string", "maxLength": 254, "pattern": EMAIL_RE.pattern}
+# What core/hygiene.py lets through in a path or query parameter.
+NO_CONTROL_CHARACTERS = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+# A ticket tag as typed (inbox/tagging.py stores it trimmed, lower case, spaces as "-").
+# The pattern bounds the stored length (40) by allowing single inner spaces only.
+TAG = {"type": "string", "pattern": r"^\s*#*\w(?:[\w.+-]|\s(?=[\w.+-])){0,39}\s*$"}
+NOT_BLANK = {"type": "string", "pattern": r"\S", "description": "Trimmed; must not be blank."}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -51,8 +63,14 @@ def _op(
         "tags": [tag],
         "responses": {status: ok, **_errors(*errors)},
     }
+    # Every path, query and body is checked for control characters (core/hygiene.py, a 400), and
+    # every body for its size (a 413), whatever else the operation refuses.
+    implied = {400} if params or body is not None else set()
     if body is not None:
+        implied.add(413)
         op["requestBody"] = _body(body)
+    for code in sorted(implied - set(errors)):
+        op["responses"].update(_errors(code))
     if secured:
         op["security"] = BEARER
     if params:
@@ -61,7 +79,10 @@ def _op(
 
 
 def _path_param(name: str, schema_type: str = "string") -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": schema_type}}
+    schema: dict[str, Any] = {"type": schema_type}
+    if schema_type == "string":
+        schema["pattern"] = NO_CONTROL_CHARACTERS
+    return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
 def _query_param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -74,6 +95,11 @@ def _query_param(name: str, description: str, schema: dict[str, Any]) -> dict[st
     }
 
 
+def _optional_query_param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter the server reads as absent when it is empty (``?to=``)."""
+    return {**_query_param(name, description, schema), "allowEmptyValue": True}
+
+
 STAFF = {"tag": "staff", "secured": True}
 ADMIN = {"tag": "admin", "secured": True}
 TICKET_ID = [_path_param("ticket_id", "integer")]
@@ -81,6 +107,6 @@ PROPOSAL_ID = [_path_param("proposal_id", "integer")]
 LIST_FILTERS = [
     _query_param("status", "open, answered or closed", {"enum": ["open", "answered", "closed"]}),
     _query_param("q", "search in questions, messages and emails", {"type": "string"}),
-    _query_param("limit", "at most 500", {"type": "integer", "default": 50}),
-    _query_param("offset", "for paging", {"type": "integer", "default": 0}),
+    _query_param("limit", "at most 500", {"type": "integer", "minimum": 0, "maximum": 500, "default": 50}),
+    _query_param("offset", "for paging", {"type": "integer", "minimum": 0, "maximum": 10**9, "default": 0}),
 ]

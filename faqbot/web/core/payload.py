@@ -24,7 +24,16 @@ class RowIdConverter(IntegerConverter):
     not a database error."""
 
     def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's signature
-        super().__init__(map, min=1, max=MAX_ROW_ID)
+        super().__init__(map)
+
+    def to_python(self, value: str) -> int:
+        """The id, or 0 (which no row has) when it is out of range.
+
+        Refusing the value instead would make werkzeug answer 405 when another method's rule
+        has the same path (``DELETE /tickets/0/read`` next to ``POST``), naming a method that
+        would be a 404 as well; 0 lets the view's own look-up answer 404."""
+        number = super().to_python(value)
+        return number if 1 <= number <= MAX_ROW_ID else 0
 
 
 def is_row_id(value: object) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from faqbot.web.core.openapi import EMAIL, ROW_ID
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -29,16 +31,18 @@ SCHEMAS: dict[str, Any] = {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": 500,
+                "pattern": r"\S",
                 "description": "Up to MAX_QUESTION_LENGTH characters (default 500).",
             },
             "session_id": {
-                "type": "string",
+                "type": ["string", "null"],
+                "pattern": r"\S",
                 "maxLength": 100,
                 "description": "A random id the widget keeps per conversation.",
             },
             "email": {
-                "type": "string",
-                "format": "email",
+                **EMAIL,
+                "type": ["string", "null"],
                 "description": "Optional: where to send the staff reply if a ticket is opened.",
             },
             "handoff": {
@@ -53,7 +57,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["query_id", "status", "confidence", "answer", "suggestions", "ticket"],
         "properties": {
-            "query_id": {"type": "integer"},
+            "query_id": ROW_ID,
             "status": {
                 "enum": ["answered", "suggested", "handoff", "smalltalk"],
                 "description": "smalltalk: a greeting, thanks or other conversation; the reply is "
@@ -132,9 +136,9 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["query_id", "helpful"],
         "properties": {
-            "query_id": {"type": "integer"},
+            "query_id": ROW_ID,
             "helpful": {"type": "boolean"},
-            "reason": {"enum": ["not what I asked", "did not answer it"]},
+            "reason": {"enum": ["not what I asked", "did not answer it", None]},
         },
     },
     "VisitorTicket": {
@@ -156,7 +160,7 @@ SCHEMAS: dict[str, Any] = {
     "Contact": {
         "type": "object",
         "required": ["email"],
-        "properties": {"email": {"type": "string", "format": "email"}},
+        "properties": {"email": EMAIL},
     },
     "Ticket": {
         "type": "object",

@@ -48,10 +48,14 @@ def run(session: Session, user: User, body: dict[str, Any]) -> Outcome:
     if action not in ACTIONS:
         raise ApiError(400, "invalid_action", f"'action' must be one of {', '.join(ACTIONS)}.")
     ids = ticket_ids(body.get("ticket_ids"))
-    tags = parse_tags(body.get("tags")) if action in ("add_tags", "remove_tags") else []
+    # Checked whatever the action, so that malformed input is refused rather than ignored.
+    tags = parse_tags(body["tags"]) if body.get("tags") is not None else []
     if action in ("add_tags", "remove_tags") and not tags:
         raise ApiError(400, "invalid_tags", "'tags' must name at least one tag.")
-    assignee = body.get("assignee_id") if action == "assign" else None
+    assignee = body.get("assignee_id")
+    if assignee is not None and type(assignee) is not int:
+        raise ApiError(400, "invalid_assignee", "'assignee_id' must be a user id or null.")
+    assignee = assignee if action == "assign" else None
     if assignee is not None and get_teammate(session, assignee) is None:
         raise ApiError(400, "invalid_assignee", f"No active staff member with id {assignee!r}.")
     found = {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(ids)))}

@@ -7,10 +7,14 @@ from typing import Any
 
 from faqbot.web.core.openapi import (
     LIST_FILTERS,
+    NOT_BLANK,
+    ROW_ID,
     STAFF,
+    TAG,
     TICKET_ID,
     _json,
     _op,
+    _optional_query_param,
     _path_param,
     _query_param,
     _ref,
@@ -25,7 +29,7 @@ VIEW_FILTERS = [
         "mine, unassigned, all (not closed) or closed; without it every ticket, as the first version",
         {"enum": ["mine", "unassigned", "all", "closed"]},
     ),
-    _query_param("tag", "only tickets with this tag", {"type": "string"}),
+    _optional_query_param("tag", "only tickets with this tag", TAG),
     _query_param("unread", "only tickets unread for the caller", {"type": "boolean"}),
 ]
 
@@ -66,7 +70,7 @@ SCHEMAS: dict[str, Any] = {
             "tags": {
                 "type": "array",
                 "maxItems": 20,
-                "items": {"type": "string", "maxLength": 40},
+                "items": TAG,
                 "description": "stored in lower case, spaces as '-'",
             }
         },
@@ -76,9 +80,13 @@ SCHEMAS: dict[str, Any] = {
         "required": ["action", "ticket_ids"],
         "properties": {
             "action": {"enum": ["dismiss", "assign", "add_tags", "remove_tags", "mark_read", "mark_unread"]},
-            "ticket_ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 500},
+            "ticket_ids": {"type": "array", "items": ROW_ID, "minItems": 1, "maxItems": 500},
             "assignee_id": {"type": ["integer", "null"], "description": "for assign; null unassigns"},
-            "tags": {"type": "array", "items": {"type": "string"}, "description": "for add_tags/remove_tags"},
+            "tags": {
+                "type": ["array", "string", "null"],
+                "items": TAG,
+                "description": "for add_tags/remove_tags: a list, or one comma-separated string",
+            },
         },
     },
     "BulkResult": {
@@ -126,7 +134,10 @@ SCHEMAS: dict[str, Any] = {
     },
     "CannedReplyInput": {
         "type": "object",
-        "properties": {"title": {"type": "string", "maxLength": 200}, "body": {"type": "string"}},
+        "properties": {
+            "title": {**NOT_BLANK, "maxLength": 200},
+            "body": {**NOT_BLANK, "maxLength": 10000},
+        },
         "description": "both to create; either to edit",
     },
     "FaqChoice": {
@@ -298,7 +309,7 @@ PATHS: dict[str, Any] = {
             403,
             409,
             415,
-            body=_ref("CannedReplyInput"),
+            body={"allOf": [_ref("CannedReplyInput"), {"required": ["title", "body"]}]},
             status="201",
             **ADMIN_WRITE,
         ),
@@ -314,7 +325,7 @@ PATHS: dict[str, Any] = {
             404,
             409,
             415,
-            body=_ref("CannedReplyInput"),
+            body={"allOf": [_ref("CannedReplyInput"), {"required": ["title", "body"]}]},
             params=REPLY_ID,
             **ADMIN_WRITE,
         ),

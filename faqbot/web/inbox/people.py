@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from faqbot.web.core.payload import is_row_id
 from faqbot.web.core.tables import User
 
 INBOX_ROLES = ("staff", "admin")
@@ -26,7 +27,7 @@ def teammates(session: Session) -> list[User]:
 
 def get_teammate(session: Session, user_id: object) -> User | None:
     """The active inbox user with this id, or None."""
-    if type(user_id) is not int:
+    if not is_row_id(user_id):  # not a bool, nor too large for PostgreSQL's INTEGER
         return None
     user = session.get(User, user_id)
     return user if user is not None and user.active and user.role in INBOX_ROLES else None

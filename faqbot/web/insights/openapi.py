@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from faqbot.web.core.openapi import ADMIN, _json, _op, _query_param, _ref
+from faqbot.web.core.openapi import ADMIN, _json, _op, _optional_query_param, _query_param, _ref
 
 _NUMBER_0_1 = {"type": "number", "minimum": 0, "maximum": 1}
 _SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
@@ -15,8 +15,8 @@ _PAIR = {
 }
 _DATE = {"type": "string", "format": "date"}
 _PERIOD = [
-    _query_param("from", "first UTC day (default: 29 days before 'to')", _DATE),
-    _query_param("to", "last UTC day, included (default: today)", _DATE),
+    _optional_query_param("from", "first UTC day (default: 29 days before 'to')", _DATE),
+    _optional_query_param("to", "last UTC day, included (default: today)", _DATE),
 ]
 _CSV = {"description": "CSV file", "content": {"text/csv": {"schema": {"type": "string"}}}}
 _OUTCOMES = {
@@ -94,7 +94,7 @@ SCHEMAS: dict[str, Any] = {
             "answer": _NUMBER_0_1,
             "suggest": _NUMBER_0_1,
             "target_precision": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
-            "version": {"type": "string"},
+            "version": {"type": ["string", "null"]},
         },
     },
     "ThresholdsPreview": {
@@ -214,7 +214,11 @@ PATHS: dict[str, Any] = {
             params=[
                 _query_param("answer", "proposed answer threshold (default: current)", _NUMBER_0_1),
                 _query_param("suggest", "proposed suggestion threshold (default: current)", _NUMBER_0_1),
-                _query_param("days", "recent days of traffic, 1-365", {"type": "integer", "default": 30}),
+                _optional_query_param(
+                    "days",
+                    "recent days of traffic",
+                    {"type": "integer", "minimum": 1, "maximum": 365, "default": 30},
+                ),
                 _query_param(
                     "target_precision",
                     "preview a target precision instead (resolved on the live version's curve)",
@@ -249,7 +253,11 @@ PATHS: dict[str, Any] = {
                     "most rejected (default), highest rejection rate, or most answered first",
                     {"enum": ["rejected", "rate", "answered"]},
                 ),
-                _query_param("limit", "rows to return, 1-100000 (default: all)", {"type": "integer"}),
+                _optional_query_param(
+                    "limit",
+                    "rows to return (default: all)",
+                    {"type": "integer", "minimum": 1, "maximum": 100_000},
+                ),
             ],
             **ADMIN,
         )

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from faqbot.web.core.db import get_db
 from faqbot.web.core.errors import ApiError
-from faqbot.web.core.payload import json_body
+from faqbot.web.core.payload import is_row_id, json_body
 from faqbot.web.core.security import require_api_role
 from faqbot.web.core.tables import Faq
 from faqbot.web.kb import categories as kb_categories
@@ -56,7 +56,7 @@ def _revision(body: dict[str, Any], required: bool) -> int | None:
         return None
     if isinstance(value, str) and value.isdigit():
         value = int(value)
-    if type(value) is not int or value < 1:
+    if not is_row_id(value):
         raise ApiError(400, "invalid_revision", "'revision' must be a positive integer.")
     return value
 
@@ -187,7 +187,7 @@ def history(faq_id: str):
 def restore(faq_id: str):
     body = json_body()
     revision_id = body.get("revision_id")
-    if type(revision_id) is not int or revision_id < 1:
+    if not is_row_id(revision_id):  # larger ids overflow PostgreSQL's INTEGER: a 500, not a 400
         message = "'revision_id' must be the id of one of this FAQ's revisions."
         raise ApiError(400, "invalid_revision_id", message)
     db = get_db()

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from faqbot.web.core.openapi import ADMIN, _json, _op, _path_param, _query_param, _ref
+from faqbot.web.core.openapi import (
+    ADMIN,
+    NOT_BLANK,
+    ROW_ID,
+    _json,
+    _op,
+    _optional_query_param,
+    _path_param,
+    _query_param,
+    _ref,
+)
 
 FAQ_ID = [_path_param("faq_id")]
 REVISION_QUERY = _query_param(
-    "revision", "the FAQ revision this change is based on (409 if it changed since)", {"type": "integer"}
+    "revision", "the FAQ revision this change is based on (409 if it changed since)", ROW_ID
 )
+_COUNT = {"type": "integer", "minimum": 0, "maximum": 999_999_999}
 _STRING_LIST = {"type": "array", "items": {"type": "string"}}
 _STATE = {
     "type": "object",
@@ -58,7 +69,12 @@ def _file_body() -> dict[str, Any]:
 
 
 def _export_ok() -> dict[str, Any]:
-    content = {kind: {"schema": {"type": "string"}} for kind in _CORPUS_TYPES}
+    # A JSON export is an array of FAQ records; CSV and JSON Lines are text.
+    records = {"type": "array", "items": {"type": "object"}}
+    content = {
+        kind: {"schema": records if kind == "application/json" else {"type": "string"}}
+        for kind in _CORPUS_TYPES
+    }
     return {"description": "The corpus file (alternates = own + learned phrasings)", "content": content}
 
 
@@ -101,8 +117,10 @@ PATHS: dict[str, Any] = {
                 _query_param(
                     "archived", "exclude (default), include or only", {"enum": ["exclude", "include", "only"]}
                 ),
-                _query_param("limit", "1..500", {"type": "integer", "default": 50}),
-                _query_param("offset", "for paging", {"type": "integer", "default": 0}),
+                _optional_query_param(
+                    "limit", "page size", {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}
+                ),
+                _optional_query_param("offset", "for paging", _COUNT | {"default": 0}),
             ],
             **ADMIN,
         ),
@@ -220,7 +238,7 @@ PATHS: dict[str, Any] = {
             body={
                 "type": "object",
                 "required": ["revision_id"],
-                "properties": {"revision_id": {"type": "integer"}, "revision": {"type": "integer"}},
+                "properties": {"revision_id": ROW_ID, "revision": ROW_ID},
             },
             params=FAQ_ID,
             **ADMIN,
@@ -319,8 +337,8 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["question", "answer"],
         "properties": {
-            "question": {"type": "string", "maxLength": 1000},
-            "answer": {"type": "string", "maxLength": 20000},
+            "question": {**NOT_BLANK, "maxLength": 1000},
+            "answer": {**NOT_BLANK, "maxLength": 20000},
             "category": {"type": ["string", "null"], "maxLength": 200},
             "phrasings": {**_STRING_LIST, "description": "alternate phrasings; no repeats"},
             "visibility": {**_VISIBILITY, "default": "public"},
@@ -330,8 +348,10 @@ SCHEMAS: dict[str, Any] = {
     "FaqEdit": {
         "type": "object",
         "required": ["revision"],
+        "additionalProperties": False,
+        "description": "Unknown fields are refused, so that a misspelt one is not silently ignored.",
         "properties": {
-            "revision": {"type": "integer", "description": "the revision the edit is based on"},
+            "revision": {**ROW_ID, "description": "the revision the edit is based on"},
             "question": {"type": "string"},
             "answer": {"type": "string"},
             "category": {"type": ["string", "null"]},

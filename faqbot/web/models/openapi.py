@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from faqbot.web.core.openapi import ADMIN, _body, _json, _op, _path_param, _ref
+from faqbot.web.core.openapi import ADMIN, NOT_BLANK, _body, _json, _op, _path_param, _ref
 
 VERSION = [_path_param("version")]
 _RATE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
@@ -303,9 +303,9 @@ SCHEMAS["TryRequest"] = {
     "type": "object",
     "required": ["question"],
     "properties": {
-        "question": {"type": "string"},
+        "question": NOT_BLANK,
         "version": {
-            "type": "string",
+            "type": ["string", "null"],
             "description": "The version to compare with the live one (default: the newest pending one, "
             "else the newest other available one).",
         },

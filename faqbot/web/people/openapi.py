@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from faqbot.web.core.openapi import ADMIN, STAFF, _json, _op, _path_param, _ref
+from faqbot.web.core.openapi import ADMIN, EMAIL, STAFF, _json, _op, _path_param, _ref
 
 USER_ID = [_path_param("user_id", "integer")]
 _NAME = {"type": ["string", "null"], "maxLength": 120, "description": "Empty or null: none."}
@@ -113,7 +113,7 @@ SCHEMAS: dict[str, Any] = {
         "tokens are not held back.",
         "properties": {
             "id": {"type": "integer"},
-            "email": {"type": "string", "format": "email"},
+            "email": EMAIL,
             "display_name": {"type": ["string", "null"]},
             "name": {"type": "string", "description": "The display name, else the email: what people see."},
             "role": _ROLE,
@@ -130,7 +130,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["email"],
         "additionalProperties": False,
         "properties": {
-            "email": {"type": "string", "format": "email", "maxLength": 254},
+            "email": EMAIL,
             "role": {**_ROLE, "default": "staff"},
             "display_name": _NAME,
         },

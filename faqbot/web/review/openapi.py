@@ -4,23 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from faqbot.web.core.openapi import ADMIN, PROPOSAL_ID, _json, _op, _query_param, _ref
+from faqbot.web.core.openapi import (
+    ADMIN,
+    PROPOSAL_ID,
+    ROW_ID,
+    _json,
+    _op,
+    _optional_query_param,
+    _ref,
+)
 
 _IDS = {
     "type": "array",
     "minItems": 1,
     "maxItems": 20000,
-    "items": {"type": "integer", "minimum": 1},
+    "items": ROW_ID,
     "description": "The query ids of the cluster (or of the wordings picked from it) as listed by "
     "GET /review/clusters; each must exist and not be reviewed yet. Bodies may be up to 512 KiB.",
 }
 _TIME = {"type": "string", "format": "date-time"}
+_MOMENT = {"anyOf": [{"type": "string", "format": "date"}, _TIME]}
 
 PERIOD = [
-    _query_param("days", "the period's length when 'since' is not given", {"type": "integer", "default": 90}),
-    _query_param("since", "start (ISO 8601 date or date-time, UTC unless it says)", {"type": "string"}),
-    _query_param("until", "end, exclusive (a bare date: through that day); default now", {"type": "string"}),
-    _query_param("limit", "clusters to return, 1 to 200", {"type": "integer", "default": 20}),
+    _optional_query_param(
+        "days",
+        "the period's length when 'since' is not given",
+        {"type": "integer", "minimum": 1, "maximum": 3650, "default": 90},
+    ),
+    _optional_query_param("since", "start (ISO 8601 date or date-time, UTC unless it says)", _MOMENT),
+    _optional_query_param("until", "end, exclusive (a bare date: through that day); default now", _MOMENT),
+    _optional_query_param(
+        "limit",
+        "clusters to return, 1 to 200",
+        {"type": "integer", "minimum": 1, "maximum": 200, "default": 20},
+    ),
 ]
 
 PATHS: dict[str, Any] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from faqbot.web.core.openapi import _json, _op, _path_param, _query_param, _ref
+from faqbot.web.core.openapi import _json, _op, _optional_query_param, _path_param, _query_param, _ref
 
 _PUBLIC_FAQ = {
     "type": "object",
@@ -122,8 +122,14 @@ PATHS: dict[str, Any] = {
                     "only this category (its name; 'Other' for FAQs without one)",
                     {"type": "string"},
                 ),
-                _query_param("limit", "page size, 1 to 500", {"type": "integer", "default": 500}),
-                _query_param("offset", "for paging (see next_offset)", {"type": "integer", "default": 0}),
+                _optional_query_param(
+                    "limit", "page size", {"type": "integer", "minimum": 1, "maximum": 500, "default": 500}
+                ),
+                _optional_query_param(
+                    "offset",
+                    "for paging (see next_offset)",
+                    {"type": "integer", "minimum": 0, "maximum": 10**6, "default": 0},
+                ),
             ],
         )
     },

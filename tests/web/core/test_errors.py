@@ -176,6 +176,35 @@ def test_out_of_range_ids_are_404_not_database_errors(client, auth, path):
     assert_error(client.get(path, headers=auth.headers("admin")), 404, "not_found")
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("DELETE", "/api/v1/staff/tickets/0/read"), ("DELETE", "/api/v1/staff/canned-replies/2147483648")],
+)
+def test_out_of_range_ids_are_404_beside_routes_of_other_methods(client, auth, method, path):
+    """Not a 405 naming the other route's method, which is what werkzeug answers to a refused id."""
+    assert_error(client.open(path, method=method, headers=auth.headers("admin")), 404, "not_found")
+
+
+def test_huge_ids_in_bodies_are_400_not_database_errors(client, auth):
+    headers = auth.headers("admin")
+    restore = client.post("/api/v1/admin/faqs/1/restore", json={"revision_id": 2**31}, headers=headers)
+    assert_error(restore, 400, "invalid_revision_id")
+    body = {"action": "assign", "ticket_ids": [1], "assignee_id": 2**31}
+    assert_error(
+        client.post("/api/v1/staff/tickets/bulk", json=body, headers=headers), 400, "invalid_assignee"
+    )
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    ("field", "code"), [({"tags": {"a": 1}}, "invalid_tags"), ({"assignee_id": "me"}, "invalid_assignee")]
+)
+def test_bulk_refuses_malformed_fields_its_action_does_not_use(client, auth, field, code):
+    body = {"action": "dismiss", "ticket_ids": [1], **field}
+    response = client.post("/api/v1/staff/tickets/bulk", json=body, headers=auth.headers("staff"))
+    assert_error(response, 400, code)
+
+
 def test_huge_query_id_in_feedback_is_400(client):
     response = client.post("/api/v1/feedback", json={"query_id": 2**40, "helpful": True})
     assert_error(response, 400, "invalid_query_id")
