@@ -83,8 +83,7 @@ def check_database(config: dict[str, Any]) -> str:
         with engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise Problem(f"cannot reach {where}: {reason}") from None
+        raise Problem(f"cannot reach {where}: {_driver_reason(error)}") from None
     finally:
         engine.dispose()
     heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
@@ -95,6 +94,11 @@ def check_database(config: dict[str, Any]) -> str:
             "start the service once (or run `faqbot init`) to migrate it"
         )
     return f"{where}, migrated ({', '.join(sorted(heads))})"
+
+
+def _driver_reason(error: Exception) -> str:
+    """The first line of what the database driver said, without SQLAlchemy's wrapping."""
+    return str(getattr(error, "orig", None) or error).strip().splitlines()[0]
 
 
 def check_model(config: dict[str, Any]) -> str:
@@ -139,13 +143,12 @@ def check_ratelimit_store(config: dict[str, Any]) -> str:
         return "rate limiting is off (FAQBOT_RATELIMIT_ENABLED)"
     if uri.startswith("memory://"):
         return "memory:// (per process; use database:// or redis:// with several workers)"
-    if uri.startswith(f"{limitstore.SCHEME}://"):
+    if limitstore.is_database_uri(uri):
         engine = create_db_engine(config["DATABASE_URL"])
         try:
             limitstore.DatabaseStorage(uri, engine=engine).check()
         except SQLAlchemyError as error:
-            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-            raise Problem(f"the database store cannot read its counters: {reason}") from None
+            raise Problem(f"the database store cannot read its counters: {_driver_reason(error)}") from None
         finally:
             engine.dispose()
         return f"{uri} (the service's database, shared by every worker) answers"

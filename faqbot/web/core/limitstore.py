@@ -28,6 +28,11 @@ SWEEP_SECONDS = 600.0  # how often a process deletes windows that ended
 _MAX_KEY = 255
 
 
+def is_database_uri(uri: str) -> bool:
+    """Whether ``RATELIMIT_STORAGE_URI`` names this store."""
+    return uri.startswith(f"{SCHEME}://")
+
+
 class DatabaseStorage(Storage):
     """A `limits` storage on a SQLAlchemy engine, given as the ``engine`` storage option."""
 

@@ -47,7 +47,7 @@ class GuardedLimiter(Limiter):
 def init_app(app: Flask) -> GuardedLimiter:
     """The app's limiter on ``RATELIMIT_STORAGE_URI``; views and blueprints are limited by the caller."""
     uri, strategy = app.config["RATELIMIT_STORAGE_URI"], app.config["RATELIMIT_STRATEGY"]
-    if uri.startswith(f"{limitstore.SCHEME}://") and strategy != "fixed-window":
+    if limitstore.is_database_uri(uri) and strategy != "fixed-window":
         raise ConfigError(
             f"RATELIMIT_STRATEGY={strategy} needs a store that keeps every hit: the database:// "
             "store counts fixed windows only; use redis:// or leave the strategy at fixed-window"
@@ -55,8 +55,8 @@ def init_app(app: Flask) -> GuardedLimiter:
     limiter = GuardedLimiter(
         get_remote_address,
         app=app,
-        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
-        storage_options=_storage_options(app, app.config["RATELIMIT_STORAGE_URI"]),
+        storage_uri=uri,
+        storage_options=_storage_options(app, uri),
     )
     app.extensions[EXTENSION] = limiter
     app.after_request(_retry_after)
@@ -64,7 +64,7 @@ def init_app(app: Flask) -> GuardedLimiter:
 
 
 def _storage_options(app: Flask, uri: str) -> dict[str, Any]:
-    if uri.startswith(f"{limitstore.SCHEME}://"):
+    if limitstore.is_database_uri(uri):
         return {"engine": db.get_engine(app)}  # the service's own database, shared by every worker
     if uri.startswith(("redis://", "rediss://", "redis+")):
         # Fail fast when Redis is away, rather than holding the worker for the OS's TCP timeout.
