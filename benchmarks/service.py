@@ -36,6 +36,7 @@ class Service:
     instance: Path
     staff: dict[str, str]  # Authorization headers of a staff member
     admin: dict[str, str]  # and of an admin
+    pid: int = 0  # the gunicorn master's
 
     def call(self, method: str, path: str, body: dict | None = None, headers: dict | None = None) -> Any:
         """One JSON request; returns the parsed body, raises ServiceError on any 4xx/5xx."""
@@ -58,7 +59,7 @@ def request(base: str, method: str, path: str, body: dict | None = None, headers
             return error.code, json.loads(error.read() or b"null")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -99,14 +100,14 @@ def running_service(instance: Path, settings: dict[str, str], log: Path) -> Iter
     _faqbot(env, "init", str(instance))
     staff = _token(env, "staff@bench.example", "staff")
     admin = _token(env, "admin@bench.example", "admin")
-    port = _free_port()
+    port = free_port()
     command = [str(FAQBOT), "serve", "--production", "--host", "127.0.0.1", "--port", str(port)]
     with open(log, "w") as output:
         process = subprocess.Popen(command, cwd=instance, env=env, stdout=output, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_ready(base, process)
-            yield Service(base, instance, staff, admin)
+            wait_until_ready(base, process)
+            yield Service(base, instance, staff, admin, process.pid)
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -116,7 +117,7 @@ def running_service(instance: Path, settings: dict[str, str], log: Path) -> Iter
                 process.wait()
 
 
-def _wait_until_ready(base: str, process: subprocess.Popen, timeout: float = 600.0) -> None:
+def wait_until_ready(base: str, process: subprocess.Popen, timeout: float = 600.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -44,6 +44,7 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from faqbot.engine.corpus import Corpus, Faq, load_corpus
+from faqbot.engine.features import lean_tfidf
 from faqbot.engine.smalltalk_text import (
     FILLERS,
     HANDOFF,
@@ -362,8 +363,8 @@ class SmallTalkDetector:
         self, norms: list[str], raw: list[str], vectors: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """(messages, phrasings) lexical similarity, and the encoder's cosine when there is one."""
-        chars = (self.char_.transform(norms) @ self.char_matrix_.T).toarray()
-        words = (self.word_.transform(norms) @ self.word_matrix_.T).toarray()
+        chars = (lean_tfidf(self.char_, norms) @ self.char_matrix_.T).toarray()
+        words = (lean_tfidf(self.word_, norms) @ self.word_matrix_.T).toarray()
         lexical = self.char_weight * chars + (1 - self.char_weight) * words
         if self.embeddings_ is None:
             return lexical, None

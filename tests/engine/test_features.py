@@ -3,7 +3,9 @@ import pytest
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize as l2
 
-from faqbot.engine.features import TextFeatures
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from faqbot.engine.features import TextFeatures, lean_tfidf
 from faqbot.engine.text import words
 
 TEXTS = ["where is my parcel", "return an item", "parcel tracking number", "reset my password"]
@@ -19,6 +21,25 @@ def test_lean_transform_equals_scikit_learn(features):
     reference = l2(sp.hstack([features.word_.transform(asked), features.char_.transform(asked)]))
     ours = features.transform(asked)
     np.testing.assert_allclose(ours.toarray(), reference.toarray(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"analyzer": "char_wb", "ngram_range": (2, 4), "sublinear_tf": True},
+        {"ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b", "sublinear_tf": True},
+        {"binary": True, "norm": "l1", "use_idf": False},
+        {"norm": None, "dtype": np.float32},
+    ],
+    ids=["char_wb", "words", "binary-l1-no-idf", "no-norm-float32"],
+)
+def test_lean_tfidf_equals_scikit_learn_for_any_fitted_vectorizer(settings):
+    vectorizer = TfidfVectorizer(**settings).fit(TEXTS)
+    asked = ["where is the parcel parcel", "password?", "nothing known zzz", "", "return return item"]
+    ours = lean_tfidf(vectorizer, asked)
+    assert ours.shape == (len(asked), len(vectorizer.vocabulary_)) and ours.dtype == vectorizer.dtype
+    np.testing.assert_allclose(ours.toarray(), vectorizer.transform(asked).toarray(), rtol=1e-6)
+    assert lean_tfidf(vectorizer, []).shape == (0, len(vectorizer.vocabulary_))
 
 
 def test_unknown_text_gives_an_empty_row(features):

@@ -47,3 +47,12 @@ def on_starting(server) -> None:
     app = create_app({"SCHEDULER_ENABLED": False})  # the workers run the scheduler
     app.extensions["faqbot.engine"].dispose()  # no connection may cross the fork
     server.log.info("instance %s ready", app.instance_path)
+
+
+def post_worker_init(worker) -> None:
+    """Load the live model before this worker takes its first request: a fresh worker (at start,
+    or after one died) would otherwise make its first visitors wait for the load."""
+    live = getattr(worker.wsgi, "extensions", {}).get("faqbot.live_model")
+    if live is not None:
+        with worker.wsgi.app_context():
+            live.get()

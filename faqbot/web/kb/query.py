@@ -189,18 +189,22 @@ def changes(before: dict | None, after: dict | None) -> list[dict[str, Any]]:
     return result
 
 
-def withhold_retired(session: Session, result: dict[str, Any]) -> dict[str, Any]:
+def withhold_retired(
+    session: Session, result: dict[str, Any], active: dict[str, Faq] | None = None
+) -> dict[str, Any]:
     """The engine's verdict without FAQs that are archived or deleted since the model was trained.
 
     An answer whose FAQ is retired becomes a handoff (a person should answer, not a withdrawn
     text); retired FAQs are dropped from the suggestions, and a suggestion list left empty is a
     handoff too.  ``faq_id``/``confidence`` stay the engine's best, as the batch contract says.
+
+    ``active``: :func:`active_faqs` of ``result`` when the caller has it.
     """
     ids = {result.get("faq_id")} | {s["faq_id"] for s in result.get("suggestions", [])}
     ids.discard(None)
     if not ids:
         return result
-    live = set(session.scalars(select(Faq.id).where(Faq.id.in_(ids), Faq.archived.is_(False))))
+    live = set(active if active is not None else active_faqs(session, result))
     if ids <= live:
         return result
     kept = dict(result, suggestions=[s for s in result.get("suggestions", []) if s["faq_id"] in live])
@@ -210,3 +214,14 @@ def withhold_retired(session: Session, result: dict[str, Any]) -> dict[str, Any]
     ):
         kept["status"] = "handoff"
     return kept
+
+
+def active_faqs(session: Session, result: dict[str, Any]) -> dict[str, Faq]:
+    """The FAQs (as they are now) that the engine's ``result`` names and that are not archived:
+    one query for both the retired check and the answer's text."""
+    ids = {result.get("faq_id")} | {s["faq_id"] for s in result.get("suggestions", [])}
+    ids.discard(None)
+    if not ids:
+        return {}
+    rows = session.scalars(select(Faq).where(Faq.id.in_(ids), Faq.archived.is_(False)))
+    return {faq.id: faq for faq in rows}

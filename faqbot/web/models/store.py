@@ -146,14 +146,18 @@ class LiveModel:
     def get(self) -> tuple[str, Any] | None:
         """``(version, model)`` of the live model, or None when none could be loaded yet."""
         # Only the first load blocks; later refreshes let other threads use the old model.
-        due = time.monotonic() >= self._next_check
-        if due and self._lock.acquire(blocking=self._current is None):
+        # Without a model every thread waits for the one loading it (rather than answering
+        # "starting up" while the load is half done), then checks again itself if still none.
+        if self._due() and self._lock.acquire(blocking=self._current is None):
             try:
-                if time.monotonic() >= self._next_check:
+                if self._due():
                     self._refresh()
             finally:
                 self._lock.release()
         return self._current
+
+    def _due(self) -> bool:
+        return self._current is None or time.monotonic() >= self._next_check
 
     def _refresh(self) -> None:
         self._next_check = time.monotonic() + self._interval

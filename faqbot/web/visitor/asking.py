@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from faqbot.web.core.errors import ApiError
 from faqbot.web.core.tables import Faq, Query, Ticket, TicketMessage, iso, utcnow
 from faqbot.web.inbox import intake
-from faqbot.web.kb.query import withhold_retired
+from faqbot.web.kb.query import active_faqs, withhold_retired
 from faqbot.web.models.store import live_model
 from faqbot.web.visitor import clarify as clarifying
 from faqbot.web.visitor import rejection, smalltalk
@@ -54,6 +54,7 @@ class _Asked:
     model: Any
     version: str
     latency_ms: float
+    faqs: dict[str, Faq]  # the FAQs the result names, as they are now (not archived)
 
 
 def ask(
@@ -72,9 +73,11 @@ def ask(
         raise _unavailable(session)
     version, model = live
     started = time.perf_counter()
-    result = withhold_retired(session, model.ask(question))
+    raw = model.ask(question)
     latency_ms = (time.perf_counter() - started) * 1000
-    asked = _Asked(question, session_id, want_person, email, result, model, version, latency_ms)
+    faqs = active_faqs(session, raw)
+    result = withhold_retired(session, raw, faqs)
+    asked = _Asked(question, session_id, want_person, email, result, model, version, latency_ms, faqs)
     try:
         return _record(session, asked)
     except SQLAlchemyError:
@@ -111,7 +114,7 @@ def _record(session: Session, asked: _Asked) -> dict:
     # The log keeps "taken_over" apart, so analytics do not count follow-ups as bot handoffs.
     decision = "taken_over" if taken else "handoff" if handoff else result["status"]
     decision = "suggested" if clarify else decision
-    answer = _answer(session, result, asked.model) if decision == "answered" else None
+    answer = _answer(asked, result) if decision == "answered" else None
     # Small talk never opens a ticket and is never an FAQ answer, so it is logged without one.
     chat = decision == smalltalk.SMALLTALK
     follow = smalltalk.follow_up(session, asked.session_id, result, asked.model) if chat else None
@@ -135,9 +138,9 @@ def _record(session: Session, asked: _Asked) -> dict:
         ticket = _new_ticket(asked, history)
         session.add(ticket)
         intake.ticket_opened(session, ticket)
-    session.add(query)
-    session.flush()
+        session.flush()  # the ticket's id, so the query row is inserted with it (no UPDATE after)
     query.ticket_id = ticket.id if ticket else None
+    session.add(query)
     session.commit()
     if ticket is not None and taken is None:
         intake.announce(session, ticket)
@@ -178,9 +181,9 @@ def _suggestions(result: dict) -> list[dict[str, Any]]:
     ]
 
 
-def _answer(session: Session, result: dict, model) -> dict[str, Any] | None:
+def _answer(asked: _Asked, result: dict) -> dict[str, Any] | None:
     """The FAQ as it is now in the database (answers may be edited after training)."""
-    faq = session.get(Faq, result["faq_id"]) or model.faqs.get(result["faq_id"])
+    faq = asked.faqs.get(result["faq_id"]) or asked.model.faqs.get(result["faq_id"])
     if faq is None:
         return None
     return {

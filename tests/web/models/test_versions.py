@@ -93,6 +93,30 @@ def test_live_model_follows_the_database_and_keeps_the_old_one_on_a_bad_load(app
         assert session.get(ModelVersion, "20990101T000000Z-broken").is_live
 
 
+def test_requests_arriving_while_the_first_model_loads_wait_for_it(app):
+    """A fresh worker's first requests come together: none may be told "starting up" while
+    another thread is halfway through loading the model (seen as 503s after a worker restart)."""
+    import threading
+
+    from faqbot.web.models.store import load_engine_model
+
+    loading = threading.Event()
+
+    def slow_loader(path):
+        loading.set()
+        model = load_engine_model(path)
+        threading.Event().wait(0.5)  # the real load takes about a second
+        return model
+
+    live = LiveModel(app, loader=slow_loader)
+    first = threading.Thread(target=live.get)
+    first.start()
+    assert loading.wait(30)
+    got = live.get()  # arrives during the first thread's load
+    first.join()
+    assert got is not None and got[0] == MODEL_VERSION
+
+
 def test_exactly_one_version_is_live_after_activation(app, client, auth):
     copy_version(app, "20990101T000000Z-second")
     admin = auth.headers("admin")

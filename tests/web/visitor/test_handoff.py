@@ -39,6 +39,36 @@ def test_ask_response_has_the_contract_fields(client):
         assert set(suggestion) == {"faq_id", "question", "confidence"}
 
 
+def _statements(app, client, body: dict) -> list[str]:
+    """The SQL one ``POST /ask`` runs, each shortened to its first words."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()[:6]))
+
+    engine = get_engine(app)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.post("/api/v1/ask", json=body).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    # Not the request's own: the rate-limit hits and the at-most-once-a-second live model check.
+    periodic = ("rate_limits", "model_versions")
+    return [s for s in seen if not any(name in s for name in periodic)]
+
+
+def test_an_answer_costs_three_statements_and_a_handoff_two_more(app, client):
+    """Throughput (issue 15): the FAQ rows are read once, and the query row is inserted with
+    its ticket id rather than updated after.  Rate limits are counted apart."""
+    client.post("/api/v1/ask", json={"question": "warm up the live model"})
+    answered = _statements(app, client, {"question": "How can I track my order?", "session_id": "s-1"})
+    assert len(answered) == 3, answered  # taken-over ticket check, FAQ rows, INSERT the query
+    assert not [s for s in answered if s.upper().startswith("UPDATE")], answered
+    handed = _statements(app, client, {"question": NONSENSE, "session_id": "s-2", "handoff": True})
+    assert len([s for s in handed if s.upper().startswith("INSERT")]) == 2, handed
+    assert not [s for s in handed if s.upper().startswith("UPDATE QUERIES")], handed
+
+
 def test_every_question_is_logged(app, client):
     body = ask(client, "How can I track my order?", session_id="s-log")
     with session_scope(app) as session:
