@@ -54,7 +54,7 @@ from benchmarks.report import (  # noqa: E402
     machine_header,
     targets_table,
 )
-from benchmarks.service import Service, free_port, wait_until_ready, request, running_service  # noqa: E402
+from benchmarks.service import Service, free_port, request, running_service, wait_until_ready  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

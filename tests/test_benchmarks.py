@@ -7,6 +7,7 @@ the pieces the numbers rest on (thresholds, the scale corpus) do what they say.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -210,3 +211,22 @@ def test_loop_corpus_is_one_phrasing_per_intent_with_neutral_answers(loop: Modul
     assert not seeds & {q for q, _ in corpus.visitors}  # visitors never ask the FAQ's own phrasing
     assert corpus.test == [("lost my card", "1")]
     assert loop.build_corpus(Banking(train, []), loop.Settings(None, 8, 4, 1, 1)).visitors == corpus.visitors
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (Debian package wrk)")
+def test_serve_quick_slice_loads_every_app_and_finds_every_promised_ticket() -> None:
+    """The CI slice of ``benchmarks/serve.py``: the three apps under wrk, then a worker killed
+    while visitors ask for a person.  Its speed targets are the benchmark's to judge; a ticket a
+    response promised and the database lacks is a defect, so that one is checked here."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "serve.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = {line.split("|")[1].strip(): line for line in done.stdout.splitlines() if line.startswith("| ")}
+    assert {"bare Flask hello", "engine alone behind Flask", "faqbot /ask, SQLite"} <= set(rows)
+    faults = rows["faqbot /ask, SQLite: promised tickets missing after faults"]
+    assert "| 0 |" in faults and "| pass |" in faults
+    assert "SIGKILL to worker" in done.stdout

@@ -363,8 +363,10 @@ class SmallTalkDetector:
         self, norms: list[str], raw: list[str], vectors: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """(messages, phrasings) lexical similarity, and the encoder's cosine when there is one."""
-        chars = (lean_tfidf(self.char_, norms) @ self.char_matrix_.T).toarray()
-        words = (lean_tfidf(self.word_, norms) @ self.word_matrix_.T).toarray()
+        # (phrasings x features) @ (features x messages): the big matrix stays CSR as stored; the
+        # other order would convert it on every call.
+        chars = (self.char_matrix_ @ lean_tfidf(self.char_, norms).T).toarray().T
+        words = (self.word_matrix_ @ lean_tfidf(self.word_, norms).T).toarray().T
         lexical = self.char_weight * chars + (1 - self.char_weight) * words
         if self.embeddings_ is None:
             return lexical, None

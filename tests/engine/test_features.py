@@ -1,9 +1,8 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize as l2
-
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize as l2
 
 from faqbot.engine.features import TextFeatures, lean_tfidf
 from faqbot.engine.text import words

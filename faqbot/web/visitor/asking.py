@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -54,7 +55,7 @@ class _Asked:
     model: Any
     version: str
     latency_ms: float
-    faqs: dict[str, Faq]  # the FAQs the result names, as they are now (not archived)
+    faqs: dict[str, Row]  # id, question, answer, category of the FAQs the result names, now
 
 
 def ask(
@@ -194,15 +195,22 @@ def _answer(asked: _Asked, result: dict) -> dict[str, Any] | None:
     }
 
 
+# Built once: building the statement cost more than running it (every question asks it).
+_TAKEN_OVER = (
+    select(Ticket)
+    .where(
+        Ticket.session_id == bindparam("session_id"),
+        Ticket.status != "closed",
+        Ticket.messages.any(TicketMessage.author == "staff"),
+    )
+    .order_by(Ticket.id.desc())
+    .limit(1)
+)
+
+
 def _taken_over_ticket(session: Session, session_id: str) -> Ticket | None:
     """The session's unresolved ticket that staff have replied to, if any."""
-    staff_replied = Ticket.messages.any(TicketMessage.author == "staff")
-    return session.scalar(
-        select(Ticket)
-        .where(Ticket.session_id == session_id, Ticket.status != "closed", staff_replied)
-        .order_by(Ticket.id.desc())
-        .limit(1)
-    )
+    return session.scalar(_TAKEN_OVER, {"session_id": session_id})
 
 
 def _history(session: Session, session_id: str) -> list[dict[str, Any]]:
