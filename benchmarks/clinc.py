@@ -1,4 +1,5 @@
-"""CLINC150 full: answer or hand off, with thresholds chosen on validation only."""
+"""CLINC150 full: answer or hand off, with thresholds chosen on validation only (the half of it
+that faqbot's calibration did not see)."""
 
 from __future__ import annotations
 
@@ -29,12 +30,19 @@ def run(root: Path, quick: bool, emit: Callable[[Table], None]) -> list[Target]:
 
 
 def evaluate(name: str, clinc: datasets.Clinc) -> dict[str, Any]:
-    """Fit on train (faqbot also calibrates on val) and score val and test."""
+    """Fit on train (faqbot also calibrates on one half of val), choose thresholds on the other
+    half of val, and score test.
+
+    Choosing the threshold on the out-of-scope questions faqbot was calibrated on put it where
+    those questions, already pushed down, reached the aimed recall, and fresh ones did not
+    (45% test recall at a 60% val point, measured on the run of dd8d23a).
+    """
     system = make_system(name)
     texts, ids = datasets.split(clinc.train)
+    labelled = datasets.calibration_queries(clinc, half=0)
     try:
-        _, train_s = timed(lambda: system.fit(texts, ids, labelled=datasets.calibration_queries(clinc)))
-        val_oos = scores_of(system.best_many(clinc.oos_val))
+        _, train_s = timed(lambda: system.fit(texts, ids, labelled=labelled))
+        val_oos = scores_of(system.best_many(datasets.val_half(clinc, 1)[1]))
         test = system.best_many([t for t, _ in clinc.test])
         test_oos = scores_of(system.best_many(clinc.oos_test))
     except Exception as exc:  # a failing system is reported, not fatal to the run
@@ -88,6 +96,8 @@ def threshold_table(results: dict[str, dict]) -> Table:
             )
     table.notes = [
         "Score below the threshold = handed off; in-scope accuracy counts a hand-off as wrong.",
+        "faqbot is calibrated on every other val question (in-scope and out-of-scope); every "
+        "system's threshold is chosen on the other half's out-of-scope questions.",
         "Scores: faqbot confidence, TF-IDF cosine, BM25 score, token_set_ratio (0-100).",
         PUBLISHED,
     ]

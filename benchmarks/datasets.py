@@ -112,14 +112,25 @@ def split(pairs: Pairs) -> tuple[list[str], list[str]]:
     return [t for t, _ in pairs], [label for _, label in pairs]
 
 
-def calibration_queries(clinc: Clinc) -> list:
-    """CLINC val (in-scope and out-of-scope) as faqbot labelled queries: val only, never test."""
+def calibration_queries(clinc: Clinc, half: int | None = None) -> list:
+    """CLINC val (in-scope and out-of-scope) as faqbot labelled queries: val only, never test.
+
+    ``half`` (0 or 1): only that half of val (:func:`val_half`), so that the other half can
+    choose thresholds on questions the calibration did not see.
+    """
     from faqbot.engine.labelled import LabelledQuery
 
-    queries = [LabelledQuery(t, label, n) for n, (t, label) in enumerate(clinc.val, start=1)]
+    val, oos_val = (clinc.val, clinc.oos_val) if half is None else val_half(clinc, half)
+    queries = [LabelledQuery(t, label, n) for n, (t, label) in enumerate(val, start=1)]
     start = len(queries) + 1
-    queries += [LabelledQuery(t, None, n) for n, t in enumerate(clinc.oos_val, start=start)]
+    queries += [LabelledQuery(t, None, n) for n, t in enumerate(oos_val, start=start)]
     return queries
+
+
+def val_half(clinc: Clinc, half: int) -> tuple[Pairs, list[str]]:
+    """Every other val question (in-scope and out-of-scope), starting at ``half`` (0 or 1): the
+    two halves share every intent and split the out-of-scope set evenly."""
+    return clinc.val[half::2], clinc.oos_val[half::2]
 
 
 def latency_questions(clinc: Clinc, count: int, seed: int = 0) -> list[str]:

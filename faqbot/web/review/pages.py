@@ -3,6 +3,8 @@ one-click link / new FAQ / ignore, and the FAQs staff proposed from their replie
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -102,17 +104,7 @@ def _back():
 @bp.post("/decide")
 @require_login("admin")
 def decide():
-    if not ActionForm().validate_on_submit():
-        flash("The form expired; please try again.", "error")
-        return _back()
-    try:
-        message = _act(_ids_from_form())
-    except ApiError as error:
-        get_db().rollback()
-        flash(error.message, "error")
-    else:
-        flash(message, "info")
-    return _back()
+    return _decided(_act)
 
 
 def _act_on_wrong(ids: list[int]) -> str:
@@ -136,11 +128,16 @@ def _act_on_wrong(ids: list[int]) -> str:
 @bp.post("/wrong-answers")
 @require_login("admin")
 def decide_wrong():
+    return _decided(_act_on_wrong)
+
+
+def _decided(act: Callable[[list[int]], str]):
+    """Run a queue action on the checked rows and say what it did (or why not) on the page."""
     if not ActionForm().validate_on_submit():
         flash("The form expired; please try again.", "error")
         return _back()
     try:
-        message = _act_on_wrong(_ids_from_form())
+        message = act(_ids_from_form())
     except ApiError as error:
         get_db().rollback()
         flash(error.message, "error")
