@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from typing import Any
 
 from limits.storage import Storage
-from sqlalchemy import case, delete, select
+from sqlalchemy import bindparam, case, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,6 +27,25 @@ from faqbot.web.core.tables import RateLimit
 SCHEME = "database"
 SWEEP_SECONDS = 600.0  # how often a process deletes windows that ended
 _MAX_KEY = 255
+
+
+_NO_SYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+
+
+def _upsert(insert: Callable) -> Any:
+    """The hit statement, built once (building it cost more than running it)."""
+    table = RateLimit.__table__
+    stmt = insert(table).values(
+        key=bindparam("key"), hits=bindparam("hits"), expires_at=bindparam("expires_at")
+    )
+    ended = table.c.expires_at <= bindparam("now")
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "hits": case((ended, stmt.excluded.hits), else_=table.c.hits + stmt.excluded.hits),
+            "expires_at": case((ended, stmt.excluded.expires_at), else_=table.c.expires_at),
+        },
+    ).returning(table.c.hits)
 
 
 def is_database_uri(uri: str) -> bool:
@@ -44,7 +64,8 @@ class DatabaseStorage(Storage):
             raise ValueError("the database:// rate-limit store needs the service's engine")
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
         self.engine: Engine = engine
-        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        self._postgres = engine.dialect.name == "postgresql"
+        self._upsert = _upsert(postgresql.insert if self._postgres else sqlite.insert)
         self._next_sweep = 0.0
 
     @property
@@ -54,21 +75,16 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Count ``amount`` hits on ``key``; a window that has ended starts again at ``amount``."""
         now = time.time()
-        table = RateLimit.__table__
-        stmt = self._insert(table).values(key=_stored(key), hits=amount, expires_at=now + expiry)
-        ended = table.c.expires_at <= now
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.key],
-            set_={
-                "hits": case((ended, stmt.excluded.hits), else_=table.c.hits + stmt.excluded.hits),
-                "expires_at": case((ended, stmt.excluded.expires_at), else_=table.c.expires_at),
-            },
-        ).returning(table.c.hits)
+        values = {"key": _stored(key), "hits": amount, "expires_at": now + expiry, "now": now}
         with self.engine.begin() as connection:
-            hits = connection.execute(stmt).scalar_one()
+            if self._postgres:
+                # A counter, not a promise: a crash may forget the last hits of a window, so the
+                # commit need not wait for the disk (every public request makes one or two).
+                connection.execute(_NO_SYNC_COMMIT)
+            hits = connection.execute(self._upsert, values).scalar_one()
             if now >= self._next_sweep:
                 self._next_sweep = now + SWEEP_SECONDS
-                connection.execute(delete(table).where(table.c.expires_at <= now))
+                connection.execute(delete(RateLimit.__table__).where(RateLimit.__table__.c.expires_at <= now))
         return int(hits)
 
     def get(self, key: str) -> int:
