@@ -47,6 +47,11 @@ class Banking:
     test: Pairs
 
 
+def streams_present(root: Path) -> Path:
+    """CLINC150's file, or :class:`DatasetMissing` (for suites that train before they read it)."""
+    return _require(root / CLINC_FILE)
+
+
 def _require(path: Path) -> Path:
     if not path.is_file():
         raise DatasetMissing(path)

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.datasets import CLINC_FILE, DatasetMissing
+from benchmarks.datasets import CLINC_FILE, DatasetMissing, streams_present
 from benchmarks.report import Table, Target, at_most, pct
 from faqbot.engine.corpus import load_corpus
 from faqbot.engine.labelled import load_labelled
@@ -73,6 +73,7 @@ def measure(model: FaqModel, questions: list[str]) -> dict:
 
 
 def run(datasets: Path, quick: bool, emit: Callable[[Table], None]) -> list[Target]:
+    streams_present(datasets)  # before training: a missing data set is skipped at once
     model = sample_model()
     table = Table(
         "Off-topic for a shop: the sample model (calibrated on data/eval/calibration.csv, target 0.9)",

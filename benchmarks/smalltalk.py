@@ -23,7 +23,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.datasets import CLINC_FILE, DatasetMissing
+from benchmarks.datasets import CLINC_FILE, DatasetMissing, streams_present
 from benchmarks.report import Table, Target, at_least, at_most, pct
 from faqbot.engine.corpus import load_corpus
 from faqbot.engine.labelled import load_labelled
@@ -92,6 +92,7 @@ def in_scope_taken(model: FaqModel) -> tuple[float, list[str]]:
 
 
 def run(datasets: Path, quick: bool, emit: Callable[[Table], None]) -> list[Target]:
+    streams_present(datasets)  # before training: a missing data set is skipped at once
     model = sample_model()
     table = Table(
         "Small talk: the sample shop model (calibrated on data/eval/calibration.csv)",
