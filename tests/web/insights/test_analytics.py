@@ -166,6 +166,16 @@ def test_page_shows_charts_tables_and_escapes(client, auth, traffic):
     assert download.status_code == 200 and download.text.startswith("day,questions,answered")
 
 
+def test_a_week_of_days_is_shown_and_a_month_starts_folded(client, auth):
+    """A month of per-day rows made the page several screens long on a phone."""
+    auth.login("boss@example.com", "admin")
+    week = client.get(f"/admin/analytics?{PERIOD}").get_data(as_text=True)
+    assert '<details class="daily-fold" open>' in week and "5 days, newest first" in week
+    month = client.get("/admin/analytics?from=2024-03-01&to=2024-03-30").get_data(as_text=True)
+    assert '<details class="daily-fold">' in month and "30 days, newest first" in month
+    assert month.count("<tr><td>2024-03-") == 30  # folded, not left out
+
+
 def test_page_with_a_bad_period_says_so(client, auth):
     auth.login("boss@example.com", "admin")
     response = client.get("/admin/analytics?from=2024-03-05&to=2024-03-01")
