@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import banking, clinc, loop, offtopic, smalltalk, speed
+from benchmarks import banking, clinc, loop, offtopic, sample, smalltalk, speed
 from benchmarks.datasets import DatasetMissing
 from benchmarks.report import (
     Table,
@@ -29,6 +29,7 @@ SUITES: dict[str, Suite] = {
     "scale": speed.run_scale,
     "smalltalk": smalltalk.run,
     "offtopic": offtopic.run,
+    "sample": sample.run,
     "loop": loop.run,
 }
 
