@@ -44,7 +44,7 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from faqbot.engine.corpus import Corpus, Faq, load_corpus
-from faqbot.engine.features import lean_tfidf
+from faqbot.engine.features import lean_tfidf, scores_by_feature
 from faqbot.engine.smalltalk_text import (
     FILLERS,
     HANDOFF,
@@ -363,15 +363,23 @@ class SmallTalkDetector:
         self, norms: list[str], raw: list[str], vectors: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """(messages, phrasings) lexical similarity, and the encoder's cosine when there is one."""
-        # (phrasings x features) @ (features x messages): the big matrix stays CSR as stored; the
-        # other order would convert it on every call.
-        chars = (self.char_matrix_ @ lean_tfidf(self.char_, norms).T).toarray().T
-        words = (self.word_matrix_ @ lean_tfidf(self.word_, norms).T).toarray().T
+        chars = scores_by_feature(self._by_feature("char_matrix_"), lean_tfidf(self.char_, norms))
+        words = scores_by_feature(self._by_feature("word_matrix_"), lean_tfidf(self.word_, norms))
         lexical = self.char_weight * chars + (1 - self.char_weight) * words
         if self.embeddings_ is None:
             return lexical, None
         vectors = self.encoder_.encode(raw) if vectors is None else vectors
         return lexical, unit_rows(vectors) @ self.embeddings_.T
+
+    def _by_feature(self, name: str) -> csr_matrix:
+        """A phrasing matrix as (features x phrasings), made once per process and never saved."""
+        key = f"_by_feature_{name}"
+        if key not in self.__dict__:
+            self.__dict__[key] = getattr(self, name).T.tocsr()
+        return self.__dict__[key]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_by_feature_")}
 
     def _nearest_intent(
         self, evidence: dict[str, Any], lexical: np.ndarray, cosine: np.ndarray | None

@@ -4,7 +4,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2
 
-from faqbot.engine.features import TextFeatures, lean_tfidf
+from faqbot.engine.features import TextFeatures, lean_tfidf, scores_by_feature
 from faqbot.engine.text import words
 
 TEXTS = ["where is my parcel", "return an item", "parcel tracking number", "reset my password"]
@@ -39,6 +39,16 @@ def test_lean_tfidf_equals_scikit_learn_for_any_fitted_vectorizer(settings):
     assert ours.shape == (len(asked), len(vectorizer.vocabulary_)) and ours.dtype == vectorizer.dtype
     np.testing.assert_allclose(ours.toarray(), vectorizer.transform(asked).toarray(), rtol=1e-6)
     assert lean_tfidf(vectorizer, []).shape == (0, len(vectorizer.vocabulary_))
+
+
+def test_scores_by_feature_equal_the_sparse_product():
+    rng = np.random.default_rng(0)
+    items = sp.random(40, 300, density=0.05, format="csr", random_state=rng)
+    rows = sp.random(4, 300, density=0.03, format="csr", random_state=rng)
+    rows = sp.vstack([rows, sp.csr_matrix((1, 300))], format="csr")  # and a row with no feature
+    got = scores_by_feature(items.T.tocsr(), rows)
+    np.testing.assert_allclose(got, (rows @ items.T).toarray(), rtol=1e-12, atol=1e-12)
+    assert got.shape == (5, 40) and not got[-1].any()
 
 
 def test_unknown_text_gives_an_empty_row(features):

@@ -267,3 +267,13 @@ def test_shared_words_without_shared_meaning_are_not_small_talk(sample_model):
     assert detector.detect("how do i give it back") is None
     assert detector.detect("i want a joke").intent == "smalltalk.joke"
     assert detector.detect("i will be back").intent == "smalltalk.wait"
+
+
+def test_the_per_process_matrices_are_not_saved(detector):
+    import pickle
+
+    before = detector.detect("thanks a lot")
+    assert any(k.startswith("_by_feature_") for k in vars(detector))  # made by that call
+    copy = pickle.loads(pickle.dumps(detector))
+    assert not any(k.startswith("_by_feature_") for k in vars(copy))
+    assert copy.detect("thanks a lot") == before
