@@ -178,30 +178,35 @@ class TextFeatures(TransformerMixin, BaseEstimator):
 def lean_tfidf(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
     """``vectorizer.transform(texts)`` for a fitted vectorizer, without the per-call validation
     that makes up most of its cost on a message or two (a test pins that both agree)."""
+    rows = tfidf_rows(vectorizer, texts)
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(idx) for idx, _ in rows])
+    return sp.csr_matrix(
+        (
+            np.concatenate([w for _, w in rows]).astype(vectorizer.dtype) if rows else np.zeros(0),
+            np.concatenate([i for i, _ in rows]).astype(np.int32) if rows else np.zeros(0, np.int32),
+            indptr,
+        ),
+        shape=(len(texts), len(vectorizer.vocabulary_)),
+    )
+
+
+def tfidf_rows(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each text's (feature indices, weights) as :func:`lean_tfidf` would put in its row."""
     analyzer = _ANALYZERS.get(vectorizer)
     if analyzer is None:
         analyzer = _ANALYZERS[vectorizer] = vectorizer.build_analyzer()
     vocab = vectorizer.vocabulary_
     idf = vectorizer.idf_ if vectorizer.use_idf else None
-    indptr, indices, data = [0], [], []
+    rows = []
     for text in texts:
         counts = Counter(vocab[t] for t in analyzer(text) if t in vocab)
         idx = np.array(sorted(counts), dtype=np.int64)
         tf = np.array([counts[i] for i in idx], dtype=float)
         if vectorizer.binary:
             tf = np.ones_like(tf)
-        weights = _weights(tf, idx, idf, vectorizer.sublinear_tf, vectorizer.norm)
-        indices.append(idx)
-        data.append(weights)
-        indptr.append(indptr[-1] + len(idx))
-    return sp.csr_matrix(
-        (
-            np.concatenate(data).astype(vectorizer.dtype) if data else np.zeros(0),
-            np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, np.int32),
-            np.array(indptr, dtype=np.int64),
-        ),
-        shape=(len(texts), len(vocab)),
-    )
+        rows.append((idx, _weights(tf, idx, idf, vectorizer.sublinear_tf, vectorizer.norm)))
+    return rows
 
 
 def _weights(tf: np.ndarray, idx: np.ndarray, idf: np.ndarray | None, sublinear: bool, norm: str | None):
@@ -215,18 +220,17 @@ def _weights(tf: np.ndarray, idx: np.ndarray, idf: np.ndarray | None, sublinear:
     return weights
 
 
-def scores_by_feature(transposed: sp.csr_matrix, rows: sp.csr_matrix) -> np.ndarray:
-    """``(rows @ transposed).toarray()`` for a few short rows, without scipy's sparse product.
+def scores_by_feature(transposed: sp.csr_matrix, rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """``(rows @ transposed).toarray()`` for a few short rows (each as :func:`tfidf_rows` gives
+    it), without scipy's sparse product.
 
     ``transposed`` is (features x items) in CSR, so each of a row's features is one slice of
     its arrays; the row's scores are a weighted count of those slices' items.  For a message of
     a few dozen n-grams this is several times cheaper than scipy's general product, whose checks
     and conversions cost more than the arithmetic.
     """
-    out = np.zeros((rows.shape[0], transposed.shape[1]))
-    for r in range(rows.shape[0]):
-        lo, hi = rows.indptr[r], rows.indptr[r + 1]
-        features, weights = rows.indices[lo:hi], rows.data[lo:hi]
+    out = np.zeros((len(rows), transposed.shape[1]))
+    for r, (features, weights) in enumerate(rows):
         starts = transposed.indptr[features]
         lengths = transposed.indptr[features + 1] - starts
         total = int(lengths.sum())

@@ -44,7 +44,7 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from faqbot.engine.corpus import Corpus, Faq, load_corpus
-from faqbot.engine.features import lean_tfidf, scores_by_feature
+from faqbot.engine.features import scores_by_feature, tfidf_rows
 from faqbot.engine.smalltalk_text import (
     FILLERS,
     HANDOFF,
@@ -363,8 +363,8 @@ class SmallTalkDetector:
         self, norms: list[str], raw: list[str], vectors: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """(messages, phrasings) lexical similarity, and the encoder's cosine when there is one."""
-        chars = scores_by_feature(self._by_feature("char_matrix_"), lean_tfidf(self.char_, norms))
-        words = scores_by_feature(self._by_feature("word_matrix_"), lean_tfidf(self.word_, norms))
+        chars = scores_by_feature(self._by_feature("char_matrix_"), tfidf_rows(self.char_, norms))
+        words = scores_by_feature(self._by_feature("word_matrix_"), tfidf_rows(self.word_, norms))
         lexical = self.char_weight * chars + (1 - self.char_weight) * words
         if self.embeddings_ is None:
             return lexical, None

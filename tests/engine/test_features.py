@@ -46,7 +46,8 @@ def test_scores_by_feature_equal_the_sparse_product():
     items = sp.random(40, 300, density=0.05, format="csr", random_state=rng)
     rows = sp.random(4, 300, density=0.03, format="csr", random_state=rng)
     rows = sp.vstack([rows, sp.csr_matrix((1, 300))], format="csr")  # and a row with no feature
-    got = scores_by_feature(items.T.tocsr(), rows)
+    split = [(rows.indices[a:b], rows.data[a:b]) for a, b in zip(rows.indptr[:-1], rows.indptr[1:])]
+    got = scores_by_feature(items.T.tocsr(), split)
     np.testing.assert_allclose(got, (rows @ items.T).toarray(), rtol=1e-12, atol=1e-12)
     assert got.shape == (5, 40) and not got[-1].any()
 
