@@ -54,7 +54,14 @@ from benchmarks.report import (  # noqa: E402
     machine_header,
     targets_table,
 )
-from benchmarks.service import Service, free_port, request, running_service, wait_until_ready  # noqa: E402
+from benchmarks.service import (  # noqa: E402
+    Service,
+    free_port,
+    request,
+    running_service,
+    served,
+    wait_until_ready,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -173,15 +180,8 @@ def _baseline(app: str, env: dict[str, str], tmp: Path) -> Iterator[str]:
         "PYTHONPATH": str(ROOT),
     }
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "benchmarks" / "serve_conf.py")]
-    with open(tmp / f"{app}.log", "w") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=output, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for_port(base, process)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=60)
+    with served(command, full_env, ROOT, tmp / f"{app}.log", port, _wait_for_port) as (base, _):
+        yield base
 
 
 def _wait_for_port(base: str, process: subprocess.Popen, timeout: float = 120.0) -> None:

@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,12 +102,27 @@ def running_service(instance: Path, settings: dict[str, str], log: Path) -> Iter
     admin = _token(env, "admin@bench.example", "admin")
     port = free_port()
     command = [str(FAQBOT), "serve", "--production", "--host", "127.0.0.1", "--port", str(port)]
+    with served(command, env, instance, log, port, wait_until_ready) as (base, process):
+        yield Service(base, instance, staff, admin, process.pid)
+
+
+@contextlib.contextmanager
+def served(
+    command: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    log: Path,
+    port: int,
+    ready: Callable[[str, subprocess.Popen], None],
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run a server until ``ready`` returns; yield its base URL and process, then stop it
+    (SIGTERM, then kill after a minute)."""
     with open(log, "w") as output:
-        process = subprocess.Popen(command, cwd=instance, env=env, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_until_ready(base, process)
-            yield Service(base, instance, staff, admin, process.pid)
+            ready(base, process)
+            yield base, process
         finally:
             process.send_signal(signal.SIGTERM)
             try:
