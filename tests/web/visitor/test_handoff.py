@@ -52,8 +52,9 @@ def _statements(app, client, body: dict) -> list[str]:
         assert client.post("/api/v1/ask", json=body).status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    # Not the request's own: the rate-limit hits and the at-most-once-a-second live model check.
-    periodic = ("rate_limits", "model_versions")
+    # Not the request's own: the rate-limit hits (with PostgreSQL's SET LOCAL before each) and
+    # the at-most-once-a-second live model check.
+    periodic = ("rate_limits", "synchronous_commit", "model_versions")
     return [s for s in seen if not any(name in s for name in periodic)]
 
 
