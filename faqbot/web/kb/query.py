@@ -201,8 +201,7 @@ def withhold_retired(
 
     ``active``: :func:`active_faqs` of ``result`` when the caller has it.
     """
-    ids = {result.get("faq_id")} | {s["faq_id"] for s in result.get("suggestions", [])}
-    ids.discard(None)
+    ids = _named_ids(result)
     if not ids:
         return result
     live = set(active if active is not None else active_faqs(session, result))
@@ -220,11 +219,17 @@ def withhold_retired(
 def active_faqs(session: Session, result: dict[str, Any]) -> dict[str, Row]:
     """The FAQs (as they are now) that the engine's ``result`` names and that are not archived:
     one query for both the retired check and the answer's text."""
-    ids = {result.get("faq_id")} | {s["faq_id"] for s in result.get("suggestions", [])}
-    ids.discard(None)
+    ids = _named_ids(result)
     if not ids:
         return {}
     return {faq.id: faq for faq in session.execute(_ACTIVE_FAQS, {"ids": sorted(ids)})}
+
+
+def _named_ids(result: dict[str, Any]) -> set[str]:
+    """The FAQs an engine verdict names: its best and its suggestions."""
+    ids = {result.get("faq_id")} | {s["faq_id"] for s in result.get("suggestions", [])}
+    ids.discard(None)
+    return ids
 
 
 # Built once (every visitor's question runs it): building it cost as much as running it.
