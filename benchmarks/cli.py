@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import banking, clinc, loop, offtopic, sample, smalltalk, speed
+from benchmarks import banking, calibration, clinc, loop, offtopic, sample, smalltalk, speed, stability
 from benchmarks.datasets import DatasetMissing
 from benchmarks.report import (
     Table,
@@ -24,12 +24,15 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "RESULTS.md"
 Suite = Callable[[Path, bool, Callable[[Table], None]], list[Target]]
 SUITES: dict[str, Suite] = {
     "clinc": clinc.run,
+    "coldstart": clinc.run_cold_start,
     "banking": banking.run,
     "latency": speed.run_latency,
     "scale": speed.run_scale,
     "smalltalk": smalltalk.run,
     "offtopic": offtopic.run,
     "sample": sample.run,
+    "calibration": calibration.run,
+    "stability": stability.run,
     "loop": loop.run,
 }
 

@@ -15,6 +15,7 @@ from benchmarks.report import Table, Target, at_least, pct
 
 VAL_OOS_RECALLS = (0.5, 0.6, 0.8)
 TARGET_RECALL = 0.6
+COLD_START_SEED = 0
 QUICK_INTENTS, QUICK_OOS = 15, 200
 PUBLISHED = "Published (Larson et al. 2019, Table 2, threshold variants, in-scope acc / OOS recall): "
 PUBLISHED += "Rasa 90.9/31.2, DialogFlow 90.8/26.7, SVM 88.2/18.0, BERT 96.2/52.3."
@@ -107,6 +108,48 @@ def threshold_table(results: dict[str, dict]) -> Table:
 def targets(results: dict[str, dict]) -> list[Target]:
     row = next((r for r in results["faqbot"].get("rows", []) if r["recall"] == TARGET_RECALL), {})
     return [
-        at_least("CLINC150 @60% val OOS: faqbot test in-scope accuracy", row.get("test_acc"), 0.925),
+        at_least("CLINC150 @60% val OOS: faqbot test in-scope accuracy", row.get("test_acc"), 0.935),
         at_least("CLINC150 @60% val OOS: faqbot test OOS recall", row.get("test_oos"), 0.55),
+    ]
+
+
+def run_cold_start(root: Path, quick: bool, emit: Callable[[Table], None]) -> list[Target]:
+    """CLINC150 with one training phrasing per intent and no labelled file (a first day): the
+    threshold that hands off 60% of ``oos_val``, and what it gives on test."""
+    clinc = datasets.load_clinc(root, QUICK_INTENTS if quick else None, QUICK_OOS if quick else None)
+    train = datasets.per_intent_sample(clinc.train, 1, COLD_START_SEED)
+    preload()
+    table = Table(
+        f"CLINC150 cold start: 1 phrasing per intent ({len(train)}), threshold handing off "
+        f"{TARGET_RECALL:.0%} of oos_val",
+        ["system", "threshold", "val OOS recall reached", "test in-scope accuracy", "test OOS recall"]
+        + ["raw top-1"],
+    )
+    found = {}
+    for name in SYSTEMS:
+        try:
+            system = make_system(name).fit(*datasets.split(train))
+            val_oos = scores_of(system.best_many(clinc.oos_val))
+            test = system.best_many([t for t, _ in clinc.test])
+            test_oos = scores_of(system.best_many(clinc.oos_test))
+        except Exception as exc:  # reported in the table
+            table.add(name, f"error: {type(exc).__name__}: {exc}", "", "", "", "")
+            continue
+        truth = [label for _, label in clinc.test]
+        row = found[name] = _at_recall(TARGET_RECALL, val_oos, test, truth, test_oos)
+        table.add(
+            name, f"{row['threshold']:.4g}", pct(row["val_oos"]), pct(row["test_acc"]), pct(row["test_oos"]),
+            pct(accuracy(test, truth)),
+        )  # fmt: skip
+    table.notes.append(
+        f"Training phrasings drawn with numpy.random.default_rng({COLD_START_SEED}); no labelled "
+        "file, so faqbot calibrates on its own phrasings; all of oos_val chooses the threshold."
+    )
+    emit(table)
+    return [
+        at_least(
+            "CLINC150 cold start (1 per intent) @60% val OOS: faqbot test in-scope accuracy",
+            found.get("faqbot", {}).get("test_acc"),
+            0.64,
+        )
     ]

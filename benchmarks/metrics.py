@@ -44,3 +44,40 @@ def accuracy(predictions: Sequence[Prediction], truth: Sequence[str], threshold:
 
 def scores_of(predictions: Sequence[Prediction]) -> list[float]:
     return [score for _, score in predictions]
+
+
+def reliability(
+    confidences: Sequence[float], correct: Sequence[bool], bins: int = 10
+) -> list[dict[str, float]]:
+    """Equal-width confidence bins: questions, mean confidence and share right in each.
+
+    A confidence of exactly 1.0 falls in the last bin; empty bins are left out.
+    """
+    conf = np.asarray(confidences, dtype=float)
+    right = np.asarray(correct, dtype=float)
+    if conf.shape != right.shape:
+        raise ValueError("confidences and correct must have the same length")
+    which = np.minimum((conf * bins).astype(int), bins - 1)
+    rows = []
+    for b in range(bins):
+        inside = which == b
+        if inside.any():
+            rows.append(
+                {
+                    "low": b / bins,
+                    "high": (b + 1) / bins,
+                    "count": int(inside.sum()),
+                    "confidence": float(conf[inside].mean()),
+                    "accuracy": float(right[inside].mean()),
+                }
+            )
+    return rows
+
+
+def expected_calibration_error(rows: Sequence[dict[str, float]]) -> float:
+    """ECE of :func:`reliability` rows: the gap between confidence and accuracy, weighted by
+    each bin's share of the questions (Guo et al. 2017, equal-width bins)."""
+    total = sum(r["count"] for r in rows)
+    if not total:
+        return 0.0
+    return float(sum(r["count"] * abs(r["accuracy"] - r["confidence"]) for r in rows) / total)

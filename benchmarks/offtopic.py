@@ -17,6 +17,7 @@ Run alone: ``python -m benchmarks.offtopic [DATASETS_DIR]``.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -52,7 +53,9 @@ def streams(datasets: Path, split: str) -> dict[str, list[str]]:
     }
 
 
+@functools.cache
 def sample_model() -> FaqModel:
+    """Trained once per process: the calibration suite asks the same model."""
     corpus = load_corpus(ROOT / "data" / "faq.csv")
     labelled = load_labelled(ROOT / "data" / "eval" / "calibration.csv", known_ids=corpus.by_id())
     return fit_model(corpus, labelled=labelled, target_precision=SERVICE_TARGET_PRECISION)

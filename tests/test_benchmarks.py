@@ -25,8 +25,15 @@ QUICK_TABLES = (
     "### Speed and size on CLINC150",
     "### Latency side by side",
     "### Scale: faqbot on 5,000 FAQs",
+    "### Small talk: the sample shop model",
+    "### Off-topic for a shop: the sample model",
+    "### CLINC150 cold start: 1 phrasing per intent",
+    "### Reliability: the sample shop model",
+    "### Expected calibration error",
+    "### Stability: BANKING77, 1 phrasing per intent",
     "### Targets (issue 2)",
 )
+DATASET_SUITES = "clinc,coldstart,banking,latency,scale,smalltalk,offtopic,calibration,stability"
 
 
 @pytest.fixture
@@ -54,7 +61,7 @@ def test_quick_run_prints_every_table_and_leaves_results_alone() -> None:
     results = ROOT / "benchmarks" / "RESULTS.md"
     before = results.stat().st_mtime_ns if results.exists() else None
     # The timeout guards against a hang; it is not a speed check (a loaded machine took 11 min).
-    done = _run("--quick", "--only", "clinc,banking,latency,scale,smalltalk,offtopic", timeout=1500)
+    done = _run("--quick", "--only", DATASET_SUITES, timeout=1500)
     assert done.returncode == 0, done.stderr[-2000:]
     for header in QUICK_TABLES:
         assert header in done.stdout, f"missing table {header!r}"
@@ -63,13 +70,13 @@ def test_quick_run_prints_every_table_and_leaves_results_alone() -> None:
 
 
 def test_missing_datasets_are_skipped_with_a_message(tmp_path: Path) -> None:
-    suites = "clinc,banking,latency,scale,smalltalk,offtopic,loop"  # "sample" needs no data set
+    suites = DATASET_SUITES + ",loop"  # "sample" needs no data set
     done = _run("--quick", "--datasets", str(tmp_path / "nowhere"), "--only", suites, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     for suite in ("clinc150", "banking77"):
         assert f"skipped: {tmp_path / 'nowhere' / suite}" in done.stdout
-    # one line for each suite: clinc, banking, latency, scale, smalltalk, offtopic and loop read them
-    assert done.stdout.count("skipped:") == 7
+    # one line for each suite: every one of them reads a data set
+    assert done.stdout.count("skipped:") == len(suites.split(","))
 
 
 def test_unknown_suite_is_a_usage_error() -> None:
@@ -231,3 +238,13 @@ def test_serve_quick_slice_loads_every_app_and_finds_every_promised_ticket() -> 
     faults = rows["faqbot /ask, SQLite: promised tickets missing after faults"]
     assert "| 0 |" in faults and "| pass |" in faults
     assert "SIGKILL to worker" in done.stdout
+
+
+def test_reliability_bins_and_expected_calibration_error(metrics: ModuleType) -> None:
+    rows = metrics.reliability([0.05, 0.05, 0.95, 1.0], [False, False, True, False])
+    assert [(r["low"], r["count"]) for r in rows] == [(0.0, 2), (0.9, 2)]  # 1.0 is in the last bin
+    assert rows[1]["accuracy"] == 0.5 and rows[1]["confidence"] == pytest.approx(0.975)
+    # half the questions promise 0.05 and get 0; half promise 0.975 and get 0.5
+    assert metrics.expected_calibration_error(rows) == pytest.approx(0.5 * 0.05 + 0.5 * 0.475)
+    perfect = metrics.reliability([0.25] * 4, [True, False, False, False])
+    assert metrics.expected_calibration_error(perfect) == pytest.approx(0.0)

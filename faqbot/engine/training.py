@@ -50,6 +50,14 @@ HELD_OUT_FAQ_SHARE = 1.0
 #: questions are real ones, and there the made-up ones count one for one: weighed down, they let
 #: 5% of an off-topic stream through at the service's target instead of 1.3%.
 CROSS_VALIDATED_OUT_OF_SCOPE = 0.5
+#: Cross-validated questions answered right below which the corpus cannot calibrate itself: a
+#: first-day FAQ with one phrasing each loses its FAQ with the held-out phrasing, every
+#: question is "out of scope", the confidence is 0 for everything and the bot answers nothing.
+#: Then the corpus' own phrasings with words left out stand in for visitors (see
+#: :func:`_add_shortened_phrasings`).
+MIN_RIGHT_TO_CALIBRATE = 20
+#: Share of a phrasing's words left out in those stand-ins.
+SHORTENED_DROP = 0.35
 
 
 @dataclass
@@ -71,6 +79,20 @@ class CalibrationSet:
         self.truth_ids.extend([None] * len(candidates))
         self.classes.extend([classes] * len(candidates))
         self.synthetic.extend([True] * len(candidates))
+
+    def add_in_scope(self, candidates: list[Candidates], truth_ids: list[str], classes: np.ndarray) -> None:
+        """Add made-up in-scope questions (shortened phrasings) with their right FAQ."""
+        self.candidates.extend(candidates)
+        self.truth_ids.extend(truth_ids)
+        self.classes.extend([classes] * len(candidates))
+        self.synthetic.extend([False] * len(candidates))
+
+    def right_count(self) -> int:
+        """Questions whose best candidate is their right FAQ."""
+        return sum(
+            t is not None and len(c.faq_index) > 0 and c.faq_index[0] == _index_of(t, k)
+            for c, t, k in zip(self.candidates, self.truth_ids, self.classes)
+        )
 
     def weights(self, out_of_scope_share: float | None) -> np.ndarray:
         """Per question, how many visitors' questions it stands for: one each, or (with a share)
@@ -122,6 +144,9 @@ def fit_model(
     matcher = FaqMatcher(**params).fit(phrasings, ids, sentence_vectors=vectors)
     if labelled:
         calib = _labelled_set(matcher, labelled)
+    elif calib.right_count() < MIN_RIGHT_TO_CALIBRATE:
+        rng = np.random.default_rng(random_state)
+        _add_shortened_phrasings(calib, matcher, phrasings, ids, is_answer, rng)
     _add_nonsense(calib, matcher, np.random.default_rng(random_state))
     _add_background(calib, matcher)
     truth = [_index_of(t, c) for t, c in zip(calib.truth_ids, calib.classes)]
@@ -235,6 +260,40 @@ def _question_like(phrasings: list[str]) -> np.ndarray:
     """
     long_enough = np.array([len(p.split()) >= MIN_QUESTION_WORDS for p in phrasings])
     return long_enough if long_enough.sum() >= MIN_CV_QUESTIONS else np.ones(len(phrasings), bool)
+
+
+def _add_shortened_phrasings(
+    calib: CalibrationSet,
+    matcher: FaqMatcher,
+    phrasings: list[str],
+    ids: list[str],
+    is_answer: list[bool],
+    rng: np.random.Generator,
+) -> None:
+    """Add each question phrasing with about a third of its words left out, as an in-scope
+    question of its FAQ asked to the full matcher.
+
+    Only for a corpus that cannot calibrate itself (:data:`MIN_RIGHT_TO_CALIBRATE`).  A
+    shortened phrasing is nearer its FAQ than most visitors' wordings are, so the confidence
+    learnt from it is cautious for real questions: the bot answers the close ones and suggests
+    or hands off the rest, instead of answering nothing.  Each retrain with taught wordings
+    brings real held-out questions, and this stops once there are enough.
+    """
+    questions, truth = [], []
+    for text, faq_id, answer in zip(phrasings, ids, is_answer):
+        words = text.split()
+        if answer or len(words) < 3:
+            continue
+        keep = rng.random(len(words)) >= SHORTENED_DROP
+        if keep.all():
+            keep[rng.integers(len(words))] = False
+        if keep.sum() < 2:
+            continue
+        questions.append(" ".join(w for w, k in zip(words, keep) if k))
+        truth.append(faq_id)
+    if questions:
+        calib.add_in_scope(matcher.candidates(questions), truth, matcher.classes_)
+        calib.source += " and shortened phrasings"
 
 
 def _add_nonsense(calib: CalibrationSet, matcher: FaqMatcher, rng: np.random.Generator) -> None:
