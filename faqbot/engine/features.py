@@ -175,24 +175,10 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         return share, (float(max(known)) / self.max_idf_) if known else 0.0
 
 
-def lean_tfidf(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
-    """``vectorizer.transform(texts)`` for a fitted vectorizer, without the per-call validation
-    that makes up most of its cost on a message or two (a test pins that both agree)."""
-    rows = tfidf_rows(vectorizer, texts)
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(idx) for idx, _ in rows])
-    return sp.csr_matrix(
-        (
-            np.concatenate([w for _, w in rows]).astype(vectorizer.dtype) if rows else np.zeros(0),
-            np.concatenate([i for i, _ in rows]).astype(np.int32) if rows else np.zeros(0, np.int32),
-            indptr,
-        ),
-        shape=(len(texts), len(vectorizer.vocabulary_)),
-    )
-
-
 def tfidf_rows(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each text's (feature indices, weights) as :func:`lean_tfidf` would put in its row."""
+    """Each text's (feature indices, weights): ``vectorizer.transform(texts)`` row by row for a
+    fitted vectorizer, without the per-call validation that makes up most of its cost on a
+    message or two (a test pins that both agree)."""
     analyzer = _ANALYZERS.get(vectorizer)
     if analyzer is None:
         analyzer = _ANALYZERS[vectorizer] = vectorizer.build_analyzer()

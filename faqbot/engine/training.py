@@ -153,7 +153,7 @@ def fit_model(
         calib = _labelled_set(matcher, labelled)
     elif calib.right_count() < MIN_RIGHT_TO_CALIBRATE:
         rng = np.random.default_rng(random_state)
-        _add_shortened_phrasings(calib, matcher, phrasings, ids, is_answer, rng)
+        _add_shortened_phrasings(calib, matcher, phrasings, ids, is_answer, rng, max_cv_questions)
     _add_nonsense(calib, matcher, np.random.default_rng(random_state))
     _add_background(calib, matcher)
     truth = [_index_of(t, c) for t, c in zip(calib.truth_ids, calib.classes)]
@@ -278,28 +278,32 @@ def _add_shortened_phrasings(
     ids: list[str],
     is_answer: list[bool],
     rng: np.random.Generator,
+    max_questions: int,
 ) -> None:
-    """Add each question phrasing with about a third of its words left out, as an in-scope
-    question of its FAQ asked to the full matcher.
+    """Add question phrasings with about a third of their words left out, as in-scope
+    questions of their FAQ asked to the full matcher (at most ``max_questions``, drawn at
+    random: a 100,000-FAQ corpus would otherwise ask 100,000 of them).
 
-    Only for a corpus that cannot calibrate itself (:data:`MIN_RIGHT_TO_CALIBRATE`).  A
-    shortened phrasing is nearer its FAQ than most visitors' wordings are, so the confidence
-    learnt from it is cautious for real questions: the bot answers the close ones and suggests
-    or hands off the rest, instead of answering nothing.  Each retrain with taught wordings
-    brings real held-out questions, and this stops once there are enough.
+    Only for a corpus that cannot calibrate itself (:data:`MIN_RIGHT_TO_CALIBRATE`).  The
+    confidence learnt from them ranks visitors' questions well but promises them too little, so
+    the answer threshold aims higher (:data:`SHORTENED_TARGET_PRECISION`): the bot answers the
+    near-verbatim questions and suggests or hands off the rest, instead of answering nothing.
+    Each retrain with taught wordings brings real held-out questions, and this stops once there
+    are enough.
     """
+    eligible = [i for i, p in enumerate(phrasings) if not is_answer[i] and len(p.split()) >= 3]
+    if len(eligible) > max_questions:
+        eligible = sorted(int(i) for i in rng.choice(eligible, size=max_questions, replace=False))
     questions, truth = [], []
-    for text, faq_id, answer in zip(phrasings, ids, is_answer):
-        words = text.split()
-        if answer or len(words) < 3:
-            continue
+    for i in eligible:
+        words = phrasings[i].split()
         keep = rng.random(len(words)) >= SHORTENED_DROP
         if keep.all():
             keep[rng.integers(len(words))] = False
         if keep.sum() < 2:
             continue
         questions.append(" ".join(w for w, k in zip(words, keep) if k))
-        truth.append(faq_id)
+        truth.append(ids[i])
     if questions:
         calib.add_in_scope(matcher.candidates(questions), truth, matcher.classes_)
         calib.source += " and shortened phrasings"

@@ -4,7 +4,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2
 
-from faqbot.engine.features import TextFeatures, lean_tfidf, scores_by_feature
+from faqbot.engine.features import TextFeatures, scores_by_feature, tfidf_rows
 from faqbot.engine.text import words
 
 TEXTS = ["where is my parcel", "return an item", "parcel tracking number", "reset my password"]
@@ -32,13 +32,15 @@ def test_lean_transform_equals_scikit_learn(features):
     ],
     ids=["char_wb", "words", "binary-l1-no-idf", "no-norm-float32"],
 )
-def test_lean_tfidf_equals_scikit_learn_for_any_fitted_vectorizer(settings):
+def test_tfidf_rows_equal_scikit_learn_for_any_fitted_vectorizer(settings):
     vectorizer = TfidfVectorizer(**settings).fit(TEXTS)
     asked = ["where is the parcel parcel", "password?", "nothing known zzz", "", "return return item"]
-    ours = lean_tfidf(vectorizer, asked)
-    assert ours.shape == (len(asked), len(vectorizer.vocabulary_)) and ours.dtype == vectorizer.dtype
-    np.testing.assert_allclose(ours.toarray(), vectorizer.transform(asked).toarray(), rtol=1e-6)
-    assert lean_tfidf(vectorizer, []).shape == (0, len(vectorizer.vocabulary_))
+    ours = np.zeros((len(asked), len(vectorizer.vocabulary_)))
+    for row, (indices, weights) in enumerate(tfidf_rows(vectorizer, asked)):
+        assert np.all(np.diff(indices) > 0)  # sorted, each feature once
+        ours[row, indices] = weights
+    np.testing.assert_allclose(ours, vectorizer.transform(asked).toarray(), rtol=1e-6)
+    assert tfidf_rows(vectorizer, []) == []
 
 
 def test_scores_by_feature_equal_the_sparse_product():

@@ -154,3 +154,11 @@ def test_a_first_day_corpus_with_one_question_per_faq_still_answers(first_day_co
     # cautious (made-up questions are easier than visitors'): 10.9% answered, all right, when written
     assert len(answered) >= 0.07 * len(eval_queries) and np.mean(answered) >= 0.9
     assert model.ask("asdf qwer zxcv")["status"] == "handoff"
+
+
+def test_shortened_phrasings_are_capped_like_the_cross_validated_questions(first_day_corpus):
+    """A 100,000-FAQ corpus of one phrasing each would otherwise ask all 100,000 at training."""
+    capped = fit_model(first_day_corpus, max_cv_questions=20).metrics
+    assert "shortened phrasings" in capped["calibration_source"]
+    # at most 20 cross-validated questions and 20 shortened ones; uncapped, one per FAQ (66)
+    assert capped["calibration_questions"] - capped["calibration_out_of_scope"] <= 40 < len(first_day_corpus)

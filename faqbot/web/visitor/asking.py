@@ -115,7 +115,7 @@ def _record(session: Session, asked: _Asked) -> dict:
     # The log keeps "taken_over" apart, so analytics do not count follow-ups as bot handoffs.
     decision = "taken_over" if taken else "handoff" if handoff else result["status"]
     decision = "suggested" if clarify else decision
-    answer = _answer(asked, result) if decision == "answered" else None
+    answer = _answer(asked) if decision == "answered" else None
     # Small talk never opens a ticket and is never an FAQ answer, so it is logged without one.
     chat = decision == smalltalk.SMALLTALK
     follow = smalltalk.follow_up(session, asked.session_id, result, asked.model) if chat else None
@@ -182,9 +182,10 @@ def _suggestions(result: dict) -> list[dict[str, Any]]:
     ]
 
 
-def _answer(asked: _Asked, result: dict) -> dict[str, Any] | None:
+def _answer(asked: _Asked) -> dict[str, Any] | None:
     """The FAQ as it is now in the database (answers may be edited after training)."""
-    faq = asked.faqs.get(result["faq_id"]) or asked.model.faqs.get(result["faq_id"])
+    faq_id = asked.result["faq_id"]
+    faq = asked.faqs.get(faq_id) or asked.model.faqs.get(faq_id)
     if faq is None:
         return None
     return {
