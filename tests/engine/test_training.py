@@ -145,8 +145,9 @@ def test_a_first_day_corpus_with_one_question_per_faq_still_answers(first_day_co
     """Held out, a lone phrasing takes its FAQ with it: cross-validation then finds no question
     answered right, and the confidence was 0 for everything (every question a ticket), even for
     an FAQ's own question word for word."""
-    model = fit_model(first_day_corpus)
+    model = fit_model(first_day_corpus, target_precision=0.9)
     assert "shortened phrasings" in model.metrics["calibration_source"]
+    assert model.thresholds["target_precision"] == 0.9 and model.metrics["aimed_precision"] == 0.99
     own = model.ask_many([f.question for f in first_day_corpus.faqs])
     assert np.mean([r["status"] == "answered" for r in own]) >= 0.8
     results = model.ask_many([q.question for q in eval_queries])
