@@ -58,11 +58,12 @@ CROSS_VALIDATED_OUT_OF_SCOPE = 0.5
 MIN_RIGHT_TO_CALIBRATE = 20
 #: Share of a phrasing's words left out in those stand-ins.
 SHORTENED_DROP = 0.35
-#: The target precision when shortened phrasings calibrate: their confidence ranks visitors'
-#: questions well but promises too little of them, and at the service's 0.9 a first-day
-#: BANKING77 corpus (one phrasing per intent) answered 29% of its test questions at 78%
-#: precision.  At 0.99 it answers the near-verbatim ones only (that test set was looked at to
-#: choose this; the sample shop's first day answers 11% of queries.csv, all right).
+#: The precision the answer threshold aims at when shortened phrasings calibrate.  They are
+#: easier than visitors' wordings, so a threshold that reaches a precision on them reaches less
+#: on visitors: at the service's 0.9 a first-day BANKING77 corpus (one phrasing per intent)
+#: answered 29% of its test questions at 78% precision.  At 0.99 it answers the near-verbatim
+#: ones only (that test set was looked at to choose this; the sample shop's first day answers
+#: 11% of queries.csv, all right).
 SHORTENED_TARGET_PRECISION = 0.99
 
 
@@ -286,10 +287,10 @@ def _add_shortened_phrasings(
     questions of their FAQ asked to the full matcher (at most ``max_questions``, drawn at
     random: a 100,000-FAQ corpus would otherwise ask 100,000 of them).
 
-    Only for a corpus that cannot calibrate itself (:data:`MIN_RIGHT_TO_CALIBRATE`).  The
-    confidence learnt from them ranks visitors' questions well but promises them too little, so
-    the answer threshold aims higher (:data:`SHORTENED_TARGET_PRECISION`): the bot answers the
-    near-verbatim questions and suggests or hands off the rest, instead of answering nothing.
+    Only for a corpus that cannot calibrate itself (:data:`MIN_RIGHT_TO_CALIBRATE`).  They are
+    easier than visitors' wordings, so the answer threshold aims higher on them
+    (:data:`SHORTENED_TARGET_PRECISION`): the bot answers the near-verbatim questions and
+    suggests or hands off the rest, instead of answering nothing.
     Each retrain with taught wordings brings real held-out questions, and this stops once there
     are enough.
     """
