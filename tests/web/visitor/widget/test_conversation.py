@@ -75,13 +75,16 @@ def test_feedback_with_a_reason_reaches_the_server(server, tab, widget):
     widget.ask(TRACK_ORDER)
     answer = widget.answer_to(TRACK_ORDER)
     answer.get_by_role("button", name="No").click()
-    answer.get_by_role("button", name="Not what I asked").click()
+    # The thanks shows at once; the vote is read from the database only once its POST answered.
+    with tab.page.expect_response("**/api/v1/feedback"):
+        answer.get_by_role("button", name="Not what I asked").click()
     expect(answer).to_contain_text("Thanks for your feedback")
     tab.screenshot("feedback")
 
     widget.ask("How do I return an item?")
     second = widget.answer_to("How do I return an item?")
-    second.get_by_role("button", name="Yes").click()
+    with tab.page.expect_response("**/api/v1/feedback"):
+        second.get_by_role("button", name="Yes").click()
     expect(second).to_contain_text("Thanks for your feedback")
 
     session_id = stored_state(widget, server)["sessionId"]
