@@ -18,14 +18,13 @@ Run alone: ``python -m benchmarks.calibration [DATASETS_DIR]``.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.datasets import streams_present
 from benchmarks.metrics import expected_calibration_error, reliability
 from benchmarks.offtopic import sample_model, streams
-from benchmarks.report import Table, Target, at_most, pct
+from benchmarks.report import Table, Target, at_most, pct, run_alone
 from faqbot.engine.labelled import load_labelled
 from faqbot.engine.model import FaqModel
 
@@ -89,6 +88,4 @@ def ece_table(eces: dict[str, float], sizes: dict[str, int]) -> Table:
 
 
 if __name__ == "__main__":
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "datasets"
-    for target in run(folder, False, lambda t: print(t.markdown(), flush=True)):
-        print(f"{target.verdict}: {target.name}: {target.shown} ({target.goal})")
+    run_alone(run)

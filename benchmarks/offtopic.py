@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.datasets import CLINC_FILE, DatasetMissing, streams_present
-from benchmarks.report import Table, Target, at_most, pct
+from benchmarks.report import Table, Target, at_most, pct, run_alone
 from faqbot.engine.corpus import load_corpus
 from faqbot.engine.labelled import load_labelled
 from faqbot.engine.model import ANSWERED, HANDOFF, SMALLTALK, FaqModel
@@ -112,6 +111,4 @@ def run(datasets: Path, quick: bool, emit: Callable[[Table], None]) -> list[Targ
 
 
 if __name__ == "__main__":
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "datasets"
-    for target in run(folder, False, lambda t: print(t.markdown(), flush=True)):
-        print(f"{target.verdict}: {target.name}: {target.shown} ({target.goal})")
+    run_alone(run)

@@ -8,6 +8,7 @@ import os
 import platform
 import shlex
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -145,3 +146,11 @@ def _version(name: str) -> str:
 
 def command_line() -> list[str]:
     return [sys.executable, *sys.argv]
+
+
+def run_alone(run: Callable[[Path, bool, Callable[[Table], None]], list[Target]]) -> None:
+    """``python -m benchmarks.<suite> [DATASETS_DIR]``: one suite's tables and target verdicts."""
+    default = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else default
+    for target in run(folder, False, lambda t: print(t.markdown(), flush=True)):
+        print(f"{target.verdict}: {target.name}: {target.shown} ({target.goal})")

@@ -19,12 +19,11 @@ Run alone: ``python -m benchmarks.smalltalk [DATASETS_DIR]``.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.datasets import CLINC_FILE, DatasetMissing, streams_present
-from benchmarks.report import Table, Target, at_least, at_most, pct
+from benchmarks.report import Table, Target, at_least, at_most, pct, run_alone
 from faqbot.engine.corpus import load_corpus
 from faqbot.engine.labelled import load_labelled
 from faqbot.engine.model import HANDOFF, SMALLTALK, FaqModel
@@ -124,6 +123,4 @@ def run(datasets: Path, quick: bool, emit: Callable[[Table], None]) -> list[Targ
 
 
 if __name__ == "__main__":
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "datasets"
-    for target in run(folder, False, lambda t: print(t.markdown(), flush=True)):
-        print(f"{target.verdict}: {target.name}: {target.shown} ({target.goal})")
+    run_alone(run)

@@ -15,14 +15,13 @@ Run alone: ``python -m benchmarks.stability [DATASETS_DIR]``.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from benchmarks import datasets, loop
-from benchmarks.report import Table, Target, at_most, pct
+from benchmarks.report import Table, Target, at_most, pct, run_alone
 from faqbot.engine.corpus import corpus_from_records
 from faqbot.engine.model import ANSWERED, HANDOFF, SUGGESTED
 from faqbot.engine.training import fit_model
@@ -104,6 +103,4 @@ def table(versions: list[dict[str, Any]], questions: int, linked: int) -> Table:
 
 
 if __name__ == "__main__":
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "datasets"
-    for target in run(folder, False, lambda t: print(t.markdown(), flush=True)):
-        print(f"{target.verdict}: {target.name}: {target.shown} ({target.goal})")
+    run_alone(run)
