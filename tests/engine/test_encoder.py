@@ -164,6 +164,26 @@ def test_cache_returns_independent_copies(encoder):
     assert np.linalg.norm(second) == pytest.approx(1.0, abs=1e-5)
 
 
+def test_a_batch_encodes_only_the_texts_it_has_not_seen(monkeypatch):
+    encoder = SentenceEncoder.from_package(cache_size=4)
+    seen: list[list[str]] = []
+    real = encoder._encode
+    monkeypatch.setattr(encoder, "_encode", lambda texts, size: seen.append(texts) or real(texts, size))
+    first = encoder.encode(["track my order", "gift cards"])
+    again = encoder.encode(["gift cards", "opening hours", "gift cards", "track my order"])
+    assert seen == [["track my order", "gift cards"], ["opening hours"]]  # a repeat runs once
+    np.testing.assert_array_equal(again[[3, 0, 2]], first[[0, 1, 1]])
+    uncached = SentenceEncoder.from_package(cache_size=0).encode(["opening hours"])
+    np.testing.assert_allclose(again[1:2], uncached, atol=1e-6)
+    encoder.encode(["a", "b", "c"])  # over the size: the least recently used go first
+    assert list(encoder._cache) == ["opening hours", "a", "b", "c"]
+
+
+def test_the_training_cache_size_is_not_pickled_into_a_model():
+    big = SentenceEncoder.from_package(cache_size=enc_mod.DEFAULT_CACHE_SIZE * 10)
+    assert pickle.loads(pickle.dumps(big)).cache_size == enc_mod.DEFAULT_CACHE_SIZE
+
+
 def test_pickle_round_trip_rebuilds_the_session_lazily(encoder, monkeypatch):
     texts = ["track my order", "gift cards"]
     expected = encoder.encode(texts)
