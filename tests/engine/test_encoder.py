@@ -177,6 +177,9 @@ def test_a_batch_encodes_only_the_texts_it_has_not_seen(monkeypatch):
     np.testing.assert_allclose(again[1:2], uncached, atol=1e-6)
     encoder.encode(["a", "b", "c"])  # over the size: the least recently used go first
     assert list(encoder._cache) == ["opening hours", "a", "b", "c"]
+    batch = encoder.encode(["u", "v", "w", "x", "y", "u"])  # more than it keeps, one twice
+    assert list(encoder._cache) == ["v", "w", "x", "y"] and seen[-1] == ["u", "v", "w", "x", "y"]
+    np.testing.assert_array_equal(batch[0], batch[5])
 
 
 def test_the_training_cache_size_is_not_pickled_into_a_model():
