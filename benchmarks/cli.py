@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.only:
         all_targets += _run_suite(name, args, emit)
     if all_targets:
-        emit(targets_table("Targets (issue 2)", all_targets))
+        emit(targets_table("Targets of the suites run", all_targets))
     if engine_fingerprint() != engine:
         header += f"\n- WARNING: faqbot/*.py changed during the run ({engine} -> "
         header += f"{engine_fingerprint()}): tables may mix engine versions; rerun."

@@ -41,7 +41,7 @@ def _row(cells: list[str]) -> str:
 
 @dataclass
 class Target:
-    """One target of issue 2 beside its measured value; ``None`` means not measured (a FAIL)."""
+    """One benchmark target beside its measured value; ``None`` means not measured (a FAIL)."""
 
     name: str
     measured: float | None

@@ -31,7 +31,7 @@ QUICK_TABLES = (
     "### Reliability: the sample shop model",
     "### Expected calibration error",
     "### Stability: BANKING77, 1 phrasing per intent",
-    "### Targets (issue 2)",
+    "### Targets of the suites run",
 )
 DATASET_SUITES = "clinc,coldstart,banking,latency,scale,smalltalk,offtopic,calibration,stability"
 
