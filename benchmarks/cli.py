@@ -4,12 +4,12 @@ and (full runs) write benchmarks/RESULTS.md."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import banking, calibration, clinc, loop, offtopic, sample, smalltalk, speed, stability
-from benchmarks.datasets import DatasetMissing
+from benchmarks.datasets import DEFAULT_ROOT, DatasetMissing
 from benchmarks.report import (
+    Suite,
     Table,
     Target,
     command_line,
@@ -18,10 +18,7 @@ from benchmarks.report import (
     targets_table,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATASETS = ROOT.parent / "shared" / "datasets"
 DEFAULT_OUT = Path(__file__).resolve().parent / "RESULTS.md"
-Suite = Callable[[Path, bool, Callable[[Table], None]], list[Target]]
 SUITES: dict[str, Suite] = {
     "clinc": clinc.run,
     "coldstart": clinc.run_cold_start,
@@ -42,8 +39,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--datasets",
         type=Path,
-        default=DEFAULT_DATASETS,
-        help=f"folder with clinc150/ and banking77/ (default {DEFAULT_DATASETS})",
+        default=DEFAULT_ROOT,
+        help=f"folder with clinc150/ and banking77/ (default {DEFAULT_ROOT})",
     )
     parser.add_argument(
         "--quick",

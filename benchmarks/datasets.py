@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+#: Where the data sets are unless a command is told otherwise: ``../shared/datasets``.
+DEFAULT_ROOT = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 CLINC_FILE = Path("clinc150") / "data_full.json"
 BANKING_TRAIN = Path("banking77") / "train.csv"
 BANKING_TEST = Path("banking77") / "test.csv"

@@ -412,7 +412,7 @@ def _targets_table(found: list[Target]) -> Table:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", type=Path, default=RESULTS_DIR.parent.parent / "shared" / "datasets")
+    parser.add_argument("--datasets", type=Path, default=datasets.DEFAULT_ROOT)
     parser.add_argument("--quick", action="store_true", help="5 intents, 50 visitors (CI)")
     parser.add_argument("--visitors", type=int)
     parser.add_argument("--block", type=int)

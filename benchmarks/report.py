@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from benchmarks.datasets import DEFAULT_ROOT
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "faqbot"
 LIBRARIES = ("faqbot", "numpy", "scipy", "scikit-learn", "rapidfuzz", "bm25s", "joblib")
 
@@ -148,9 +150,12 @@ def command_line() -> list[str]:
     return [sys.executable, *sys.argv]
 
 
-def run_alone(run: Callable[[Path, bool, Callable[[Table], None]], list[Target]]) -> None:
+#: A benchmark suite: ``run(datasets folder, quick, emit)`` prints tables through ``emit``.
+Suite = Callable[[Path, bool, Callable[[Table], None]], list[Target]]
+
+
+def run_alone(run: Suite) -> None:
     """``python -m benchmarks.<suite> [DATASETS_DIR]``: one suite's tables and target verdicts."""
-    default = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else default
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_ROOT
     for target in run(folder, False, lambda t: print(t.markdown(), flush=True)):
         print(f"{target.verdict}: {target.name}: {target.shown} ({target.goal})")

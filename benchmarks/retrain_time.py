@@ -78,7 +78,7 @@ def measure(corpus: Path | None) -> dict[str, float | str | bool]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--faqs", type=int, help="a synthetic corpus of this many FAQs (default: the sample)")
-    parser.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
+    parser.add_argument("--datasets", type=Path, default=datasets.DEFAULT_ROOT)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="faqbot-corpus-") as tmp:
         try:

@@ -26,7 +26,6 @@ from faqbot.engine.corpus import corpus_from_records
 from faqbot.engine.model import ANSWERED, HANDOFF, SUGGESTED
 from faqbot.engine.training import fit_model
 
-ROOT = Path(__file__).resolve().parent.parent
 SERVICE_TARGET_PRECISION = 0.9  # the web service's TARGET_PRECISION default
 RETRAINS, LINKED_PER_RETRAIN = 4, 500
 QUICK_INTENTS, QUICK_LINKED, QUICK_TEST = 10, 50, 200

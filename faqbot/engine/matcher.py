@@ -225,7 +225,7 @@ class FaqMatcher(BaseEstimator):
         if sentences is None or not self.background:
             return
         questions = builtin_background()
-        vectors = _background_vectors(self.encoder_)
+        vectors = self.encoder_.encode(questions)  # once a process: the training encoder keeps them
         self.background_ = Background(self.background_exclude).fit(vectors, sentences)
         self.background_questions_ = [questions[i] for i in self.background_.kept_]
 
@@ -497,18 +497,6 @@ def set_background(cand: Candidates, similarity: float) -> None:
     (training also uses it for background questions compared with the others only)."""
     cand.features[:, _BACKGROUND] = similarity
     cand.features[:, _BACKGROUND + 1] = cand.features[:, _SEMANTIC + 2] - similarity
-
-
-_BACKGROUND_CACHE: dict[tuple[str, int], np.ndarray] = {}
-
-
-def _background_vectors(encoder) -> np.ndarray:
-    """The built-in background's sentence vectors, encoded once per process (training fits
-    several matchers, and the file does not change while it runs)."""
-    key = (repr(type(encoder)), int(getattr(encoder, "max_length", 0)))
-    if key not in _BACKGROUND_CACHE:
-        _BACKGROUND_CACHE[key] = encoder.encode(builtin_background())
-    return _BACKGROUND_CACHE[key]
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
