@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     header = machine_header(command_line())
     with _workdir(args.workdir) as tmp, contextlib.ExitStack() as stack:
         targets = _start_all(tmp, args, stack)
-        script = _lua_script(tmp / "ask.lua", _questions(seed=0))
+        script = _lua_script(tmp / "ask.lua", _questions(seed=0), keepalive=args.keepalive)
         for target in targets:  # not recorded: a cold encoder cache would dominate round 1's p99
             _wrk(target.base, script, max(1, args.seconds // 4), args.connections)
         for round_no in range(args.rounds):
@@ -117,6 +117,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--postgres-url", default=os.environ.get("FAQBOT_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
     )
     parser.add_argument("--no-postgres", action="store_true", help="faqbot on SQLite only")
+    parser.add_argument(
+        "--keepalive", action="store_true", help="keep wrk's connections open (default: one per request)"
+    )
     parser.add_argument("--no-pg-restart", action="store_true", help="do not restart PostgreSQL")
     parser.add_argument("--fault-seconds", type=float, default=20.0)
     parser.add_argument("--quick", action="store_true", help="CI slice: SQLite, 1 round of 3 s")
@@ -238,9 +241,16 @@ def _questions(seed: int) -> list[str]:
     return questions
 
 
-def _lua_script(path: Path, questions: list[str]) -> Path:
-    """wrk's script: a random question per request, a new session id each, a JSON summary at the end."""
+def _lua_script(path: Path, questions: list[str], keepalive: bool = False) -> Path:
+    """wrk's script: a random question per request, a new session id each, a JSON summary at the end.
+
+    Without ``keepalive`` every request comes on a new connection, as from the README's nginx
+    (``proxy_pass`` without an upstream keep-alive pool).  Over 8 kept-alive connections the
+    kernel may give all of them to one gunicorn worker for the whole run: seen here, one worker
+    at 100% of a core and the other idle, 150 against 380 req/s from one run to the next.
+    """
     quoted = ",\n".join(f"  [==[{json.dumps(q)}]==]" for q in questions)
+    connection = "" if keepalive else 'wrk.headers["Connection"] = "close"\n'
     path.write_text(
         f"""
 local questions = {{
@@ -250,7 +260,7 @@ local counter = 0
 local prefix = tostring(math.random(1, 1e9))
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-
+{connection}
 request = function()
   counter = counter + 1
   local q = questions[math.random(#questions)]
@@ -472,10 +482,13 @@ def _throughput_table(targets: list[App], args: argparse.Namespace, shares: dict
             "" if share is None else f"{share * 100:.1f}%",
         )
     workers = os.environ.get("FAQBOT_WORKERS") or "default"
+    connections = (
+        "connections kept alive" if args.keepalive else "a new connection per request (as from nginx)"
+    )
     table.notes.append(
         f"gunicorn gthread, workers {workers} (faqbot's default: max(2, cores)), threads as faqbot's "
-        "gunicorn_conf.py; wrk -t1; rate limiter off; req/s, p50 and p99 are medians over rounds; "
-        "'vs the engine alone' is the median of the per-round ratios."
+        f"gunicorn_conf.py; wrk -t1, {connections}; rate limiter off; req/s, p50 and p99 are medians "
+        "over rounds; 'vs the engine alone' is the median of the per-round ratios."
     )
     return table
 

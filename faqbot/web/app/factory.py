@@ -28,6 +28,8 @@ from faqbot.web.insights import api as api_insights
 from faqbot.web.insights import pages as insights_pages
 from faqbot.web.kb import api as api_kb
 from faqbot.web.kb import pages as kb_pages
+from faqbot.web.kb.query import SHOWN_FAQS
+from faqbot.web.kb.shown import ShownFaqs
 from faqbot.web.models import api as api_admin
 from faqbot.web.models import pages as admin_pages
 from faqbot.web.models.store import LiveModel
@@ -105,6 +107,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, with_model: bool
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.extensions["faqbot.live_model"] = LiveModel(app, interval=app.config["MODEL_CHECK_INTERVAL"])
+    app.extensions[SHOWN_FAQS] = ShownFaqs(interval=app.config["MODEL_CHECK_INTERVAL"])
     bootstrap.prepare(app, with_model=with_model)
     if with_model:
         scheduler.init_app(app)

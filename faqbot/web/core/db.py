@@ -9,18 +9,21 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Dialect, Engine, create_engine, event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _STARTUP_LOCK_KEY = 0x6661_7162  # "faqb": serialises start-up across PostgreSQL clients
+PING_AFTER_IDLE = 2.0  # seconds a pooled PostgreSQL connection may sit unused before it is pinged
 
 
 def create_db_engine(url: str) -> Engine:
@@ -29,7 +32,39 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    event.listen(engine, "connect", _mark_idle)
+    event.listen(engine, "checkin", _mark_idle)
+    event.listen(engine, "checkout", _ping_if_idle(engine.dialect))
+    return engine
+
+
+def _mark_idle(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Dialect):
+    """SQLAlchemy's ``pool_pre_ping``, but only for a connection that sat unused for a while.
+
+    A ping is a round trip to the server (one of the six a visitor's question made), and under
+    load every request checks a connection out milliseconds after the last one checked it in.
+    A connection idle longer than ``PING_AFTER_IDLE`` (the server may
+    have restarted, or a firewall dropped it) is still checked, and replaced when it is dead.  One
+    that dies under load fails its statement; SQLAlchemy then replaces every connection of the
+    pool, and the request answers a 503 that asks to try again (``/ask`` has written nothing then).
+    """
+
+    def on_checkout(dbapi_connection, record, _proxy) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as error:  # noqa: BLE001 - whatever the driver raises, it is dead
+            raise DisconnectionError(f"database connection lost: {error}") from error
+        if not alive:
+            raise DisconnectionError("database connection lost")
+
+    return on_checkout
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

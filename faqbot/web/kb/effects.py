@@ -3,7 +3,9 @@ can trust.
 
 Visitors get an FAQ's text from the database, so an edited answer (or question text, or
 category) shows at once, and an archived or deleted FAQ stops being answered at once
-(:func:`faqbot.web.kb.query.withhold_retired`).  What the bot *matches* is the trained model:
+(:func:`faqbot.web.kb.query.withhold_retired`): "at once" is within ``MODEL_CHECK_INTERVAL``
+(a second), how long a serving process keeps its copy of the rows (:mod:`faqbot.web.kb.shown`).
+What the bot *matches* is the trained model:
 new FAQs, new question wording and phrasings count only after the next retrain.
 """
 

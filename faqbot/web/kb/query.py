@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, or_, select
+from flask import current_app, has_app_context
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, selectinload
 
@@ -14,9 +15,11 @@ from faqbot.web.core.tables import Faq, FaqPhrasing, FaqRevision, LearnedPhrasin
 from faqbot.web.kb import service as kb
 from faqbot.web.kb.categories import renamed as renamed_category
 from faqbot.web.kb.publishing import OTHER, PUBLIC, category_settings, category_slug
+from faqbot.web.kb.shown import read_active
 
 ARCHIVED_FILTERS = ("exclude", "include", "only")
 MAX_LIMIT = 500
+SHOWN_FAQS = "faqbot.shown_faqs"  # the app extension holding a kb.shown.ShownFaqs
 STATE_FIELDS = ("question", "answer", "category", "phrasings", "archived", "learned", "visibility", "pinned")
 
 
@@ -218,11 +221,13 @@ def withhold_retired(
 
 def active_faqs(session: Session, result: dict[str, Any]) -> dict[str, Row]:
     """The FAQs (as they are now) that the engine's ``result`` names and that are not archived:
-    one query for both the retired check and the answer's text."""
+    one look-up for both the retired check and the answer's text (this process's copy of the
+    rows, :mod:`faqbot.web.kb.shown`, when the app keeps one)."""
     ids = _named_ids(result)
     if not ids:
         return {}
-    return {faq.id: faq for faq in session.execute(_ACTIVE_FAQS, {"ids": sorted(ids)})}
+    shown = current_app.extensions.get(SHOWN_FAQS) if has_app_context() else None
+    return shown.active(session, ids) if shown is not None else read_active(session, ids)
 
 
 def _named_ids(result: dict[str, Any]) -> set[str]:
@@ -230,9 +235,3 @@ def _named_ids(result: dict[str, Any]) -> set[str]:
     ids = {result.get("faq_id")} | {s["faq_id"] for s in result.get("suggestions", [])}
     ids.discard(None)
     return ids
-
-
-# Built once (every visitor's question runs it): building it cost as much as running it.
-_ACTIVE_FAQS = select(Faq.id, Faq.question, Faq.answer, Faq.category).where(
-    Faq.id.in_(bindparam("ids", expanding=True)), Faq.archived.is_(False)
-)

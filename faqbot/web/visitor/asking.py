@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, insert, select
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -119,17 +119,17 @@ def _record(session: Session, asked: _Asked) -> dict:
     # Small talk never opens a ticket and is never an FAQ answer, so it is logged without one.
     chat = decision == smalltalk.SMALLTALK
     follow = smalltalk.follow_up(session, asked.session_id, result, asked.model) if chat else None
-    query = Query(
-        question=asked.question,
-        decision=decision,
-        faq_id=None if chat else result.get("faq_id"),
-        confidence=float(result["confidence"]),
-        latency_ms=asked.latency_ms,
-        session_id=asked.session_id,
-        model_version=asked.version,
-        answer_question=answer["question"] if answer else None,
-        clarify=clarify,
-    )
+    logged = {
+        "question": asked.question,
+        "decision": decision,
+        "faq_id": None if chat else result.get("faq_id"),
+        "confidence": float(result["confidence"]),
+        "latency_ms": asked.latency_ms,
+        "session_id": asked.session_id,
+        "model_version": asked.version,
+        "answer_question": answer["question"] if answer else None,
+        "clarify": clarify,
+    }
     ticket = taken
     if taken is not None:
         session.add(TicketMessage(ticket=taken, author="visitor", text=asked.question))
@@ -139,13 +139,14 @@ def _record(session: Session, asked: _Asked) -> dict:
         ticket = _new_ticket(asked, history)
         session.add(ticket)
         intake.ticket_opened(session, ticket)
-        session.flush()  # the ticket's id, so the query row is inserted with it (no UPDATE after)
-    query.ticket_id = ticket.id if ticket else None
-    session.add(query)
+    session.flush()  # the ticket's id, so the query row is inserted with it (no UPDATE after)
+    logged["ticket_id"] = ticket.id if ticket else None
+    # A plain insert, not the ORM's unit of work: it is most of what an answered question writes.
+    query_id = session.execute(_LOG_QUERY, logged).inserted_primary_key[0]
     session.commit()
     if ticket is not None and taken is None:
         intake.announce(session, ticket)
-    body = _response(query, asked, answer, ticket, taken is not None)
+    body = _response(query_id, decision, asked, answer, ticket, taken is not None)
     if chat:
         body.update(smalltalk.response_fields(result, follow))
     if clarify:
@@ -154,7 +155,9 @@ def _record(session: Session, asked: _Asked) -> dict:
     return body
 
 
-def _response(query: Query, asked: _Asked, answer, ticket: Ticket | None, taken: bool) -> dict:
+def _response(
+    query_id: int, decision: str, asked: _Asked, answer, ticket: Ticket | None, taken: bool
+) -> dict:
     status = asked.result["status"]
     if taken:
         key = "taken_over"
@@ -164,8 +167,8 @@ def _response(query: Query, asked: _Asked, answer, ticket: Ticket | None, taken:
         key = status
     token = None if ticket is None or taken else ticket.token
     return {
-        "query_id": query.id,
-        "status": "handoff" if taken else query.decision,
+        "query_id": query_id,
+        "status": "handoff" if taken else decision,
         "confidence": float(asked.result["confidence"]),
         "answer": answer,
         "suggestions": [] if taken else _suggestions(asked.result),
@@ -196,22 +199,26 @@ def _answer(asked: _Asked) -> dict[str, Any] | None:
     }
 
 
-# Built once: building the statement cost more than running it (every question asks it).
+# Built once: building a statement cost more than running it (every question runs these).
+# Plain table statements: the ORM's bookkeeping cost more than the database on this path.
+_LOG_QUERY = insert(Query.__table__)
+_tickets, _messages = Ticket.__table__, TicketMessage.__table__
 _TAKEN_OVER = (
-    select(Ticket)
+    select(_tickets.c.id)
     .where(
-        Ticket.session_id == bindparam("session_id"),
-        Ticket.status != "closed",
-        Ticket.messages.any(TicketMessage.author == "staff"),
+        _tickets.c.session_id == bindparam("session_id"),
+        _tickets.c.status != "closed",
+        exists().where(_messages.c.ticket_id == _tickets.c.id, _messages.c.author == "staff"),
     )
-    .order_by(Ticket.id.desc())
+    .order_by(_tickets.c.id.desc())
     .limit(1)
 )
 
 
 def _taken_over_ticket(session: Session, session_id: str) -> Ticket | None:
     """The session's unresolved ticket that staff have replied to, if any."""
-    return session.scalar(_TAKEN_OVER, {"session_id": session_id})
+    ticket_id = session.scalar(_TAKEN_OVER, {"session_id": session_id})
+    return None if ticket_id is None else session.get(Ticket, ticket_id)
 
 
 def _history(session: Session, session_id: str) -> list[dict[str, Any]]:
