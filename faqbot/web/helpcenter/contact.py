@@ -66,7 +66,7 @@ def open_ticket(session: Session, message: Message) -> Ticket:
     )
     note["at"] = ticket.created_at.isoformat()
     session.add(ticket)
-    intake.ticket_opened(session, ticket)
+    recipients = intake.ticket_opened(session, ticket)
     session.flush()
     session.add(
         Query(
@@ -80,7 +80,7 @@ def open_ticket(session: Session, message: Message) -> Ticket:
         )
     )
     session.commit()
-    intake.announce(session, ticket)
+    intake.announce(ticket, recipients)
     return ticket
 
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import current_app, url_for
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from faqbot.web.core.tables import Ticket, User
@@ -26,32 +25,31 @@ log = logging.getLogger(__name__)
 _mailer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faqbot-staff-mail")
 
 
-def ticket_opened(session: Session, ticket: Ticket) -> None:
-    """Call before committing a new ticket: it may get an assignee."""
+def ticket_opened(session: Session, ticket: Ticket) -> list[str]:
+    """Call before committing a new ticket: it may get an assignee.  Returns the addresses of
+    everyone who wants to hear of new tickets, read in the same transaction (read after the
+    commit, they cost a second transaction on every handoff)."""
     assign_on_arrival(session, ticket)
-
-
-def announce(session: Session, ticket: Ticket) -> None:
-    """Call after committing a new ticket: mail everyone who wants to hear of new tickets.  The
-    ticket is saved whatever happens here, so a failure is logged, never raised."""
-    try:
-        _announce(session, ticket)
-    except (SQLAlchemyError, RuntimeError):
-        session.rollback()
-        log.exception("could not queue the new-ticket mails for ticket %s", ticket.id)
-
-
-def _announce(session: Session, ticket: Ticket) -> None:
-    recipients = session.scalars(
-        select(User.email).where(
-            User.active.is_(True), User.role.in_(INBOX_ROLES), User.notify_new_tickets.is_(True)
+    return list(
+        session.scalars(
+            select(User.email).where(
+                User.active.is_(True), User.role.in_(INBOX_ROLES), User.notify_new_tickets.is_(True)
+            )
         )
-    ).all()
+    )
+
+
+def announce(ticket: Ticket, recipients: list[str]) -> None:
+    """Call after committing a new ticket: queue the mail to ``recipients`` (from
+    :func:`ticket_opened`).  The ticket is saved whatever happens here, so a failure is logged,
+    never raised."""
     if not recipients:
         return
-    subject, body = _staff_mail(ticket)
-    config = dict(current_app.config)
-    _mailer.submit(_send_each, config, list(recipients), subject, body, ticket.id)
+    try:
+        subject, body = _staff_mail(ticket)
+        _mailer.submit(_send_each, dict(current_app.config), recipients, subject, body, ticket.id)
+    except RuntimeError:  # the mail thread is gone (interpreter shutdown)
+        log.exception("could not queue the new-ticket mails for ticket %s", ticket.id)
 
 
 def _staff_mail(ticket: Ticket) -> tuple[str, str]:

@@ -130,7 +130,7 @@ def _record(session: Session, asked: _Asked) -> dict:
         "answer_question": answer["question"] if answer else None,
         "clarify": clarify,
     }
-    ticket = taken
+    ticket, recipients = taken, []
     if taken is not None:
         session.add(TicketMessage(ticket=taken, author="visitor", text=asked.question))
         taken.status, taken.last_visitor_at = "open", utcnow()  # waiting for staff again, unread
@@ -138,14 +138,14 @@ def _record(session: Session, asked: _Asked) -> dict:
         history = _history(session, asked.session_id) if asked.session_id else []
         ticket = _new_ticket(asked, history)
         session.add(ticket)
-        intake.ticket_opened(session, ticket)
+        recipients = intake.ticket_opened(session, ticket)
     session.flush()  # the ticket's id, so the query row is inserted with it (no UPDATE after)
     logged["ticket_id"] = ticket.id if ticket else None
     # A plain insert, not the ORM's unit of work: it is most of what an answered question writes.
     query_id = session.execute(_LOG_QUERY, logged).inserted_primary_key[0]
     session.commit()
     if ticket is not None and taken is None:
-        intake.announce(session, ticket)
+        intake.announce(ticket, recipients)
     body = _response(query_id, decision, asked, answer, ticket, taken is not None)
     if chat:
         body.update(smalltalk.response_fields(result, follow))
