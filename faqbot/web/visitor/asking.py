@@ -115,19 +115,25 @@ def _record_plainly(session: Session, asked: _Asked) -> dict | None:
     """An answer or a suggestion writes only the question's log row: one INSERT, committed by
     itself (a single statement is atomic), before the response promises anything.
 
-    That is two round trips to the database instead of four (BEGIN, the taken-over look-up, the
-    INSERT, COMMIT), and on SQLite no write lock held while the thread waits for the GIL between
-    the INSERT and the COMMIT.  None when the conversation turns out to be taken over by a person:
-    the transaction of :func:`_record_in_transaction` handles that.
+    The INSERT carries the taken-over check as its condition, so the whole write is one round
+    trip to the database instead of four (BEGIN, the look-up, the INSERT, COMMIT), and on SQLite
+    no write lock is held while the thread waits for the GIL between the INSERT and the COMMIT.
+    None when the conversation is taken over by a person (nothing was written): the transaction
+    of :func:`_record_in_transaction` handles that.
     """
     decision = asked.result["status"]
     answer = _answer(asked) if decision == "answered" else None
+    row = _log_row(asked, decision, answer, clarify=False, ticket_id=None)
     with session.get_bind().connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT")
-        if asked.session_id and connection.scalar(_TAKEN_OVER, {"session_id": asked.session_id}):
-            return None
-        row = _log_row(asked, decision, answer, clarify=False, ticket_id=None)
-        query_id = connection.execute(_LOG_QUERY, row).inserted_primary_key[0]
+        if connection.dialect.insert_returning:
+            query_id = connection.scalar(_LOG_UNLESS_TAKEN_OVER, row)
+        elif asked.session_id and connection.scalar(_TAKEN_OVER, row):
+            query_id = None
+        else:
+            query_id = connection.execute(_LOG_QUERY, row).inserted_primary_key[0]
+    if query_id is None:
+        return None
     return dict(_response(query_id, decision, asked, answer, None, False), clarify=False)
 
 
@@ -145,6 +151,7 @@ def _log_row(asked: _Asked, decision: str, answer, *, clarify: bool, ticket_id: 
         "answer_question": answer["question"] if answer else None,
         "clarify": clarify,
         "ticket_id": ticket_id,
+        "created_at": utcnow(),
     }
 
 
@@ -237,8 +244,8 @@ def _answer(asked: _Asked) -> dict[str, Any] | None:
 
 # Built once: building a statement cost more than running it (every question runs these).
 # Plain table statements: the ORM's bookkeeping cost more than the database on this path.
-_LOG_QUERY = insert(Query.__table__)
-_tickets, _messages = Ticket.__table__, TicketMessage.__table__
+_queries, _tickets, _messages = Query.__table__, Ticket.__table__, TicketMessage.__table__
+_LOG_QUERY = insert(_queries)
 _TAKEN_OVER = (
     select(_tickets.c.id)
     .where(
@@ -248,6 +255,22 @@ _TAKEN_OVER = (
     )
     .order_by(_tickets.c.id.desc())
     .limit(1)
+)
+_LOGGED = (
+    "question", "decision", "faq_id", "confidence", "latency_ms", "session_id", "model_version",
+    "answer_question", "clarify", "ticket_id", "created_at",
+)  # fmt: skip
+# INSERT INTO queries (...) SELECT :question, ... WHERE NOT EXISTS (the taken-over ticket)
+# RETURNING id: no row, and no id, when a person has taken the conversation over.
+_LOG_UNLESS_TAKEN_OVER = (
+    insert(_queries)
+    .from_select(
+        _LOGGED,
+        select(*(bindparam(name, type_=_queries.c[name].type) for name in _LOGGED)).where(
+            ~exists(_TAKEN_OVER)
+        ),
+    )
+    .returning(_queries.c.id)
 )
 
 
