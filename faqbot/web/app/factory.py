@@ -106,8 +106,13 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, with_model: bool
     _protect(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    app.extensions["faqbot.live_model"] = LiveModel(app, interval=app.config["MODEL_CHECK_INTERVAL"])
-    app.extensions[SHOWN_FAQS] = ShownFaqs(interval=app.config["MODEL_CHECK_INTERVAL"])
+    # In production the loaded model is frozen out of the garbage collector (store.py says why);
+    # not in tests and development, where a process loads many models and a full collection
+    # on each load would cost more than it saves.
+    production = app.config["ENV"] == "production"
+    interval = app.config["MODEL_CHECK_INTERVAL"]
+    app.extensions["faqbot.live_model"] = LiveModel(app, interval=interval, freeze=production)
+    app.extensions[SHOWN_FAQS] = ShownFaqs(interval=interval)
     bootstrap.prepare(app, with_model=with_model)
     if with_model:
         scheduler.init_app(app)

@@ -9,6 +9,7 @@ fails to load is logged and the old model keeps serving.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import secrets
@@ -124,9 +125,14 @@ class LiveModel:
     """This process's copy of the live model, refreshed from the database at most once a second."""
 
     def __init__(
-        self, app: Flask, loader: Callable[[Path], Any] = load_engine_model, interval: float = 1.0
+        self,
+        app: Flask,
+        loader: Callable[[Path], Any] = load_engine_model,
+        interval: float = 1.0,
+        freeze: bool = False,
     ) -> None:
         self._app = app
+        self._freeze = freeze
         self._loader = loader
         self._interval = interval
         self._lock = threading.Lock()
@@ -190,6 +196,22 @@ class LiveModel:
         self._current = (version, apply_thresholds(model, override))
         self._failed_version = None
         log.info("now serving model version %s (was %s)", version, current)
+        if self._freeze:
+            freeze_what_is_loaded()
+
+
+def freeze_what_is_loaded() -> None:
+    """Keep the loaded model (and the code) out of the cyclic garbage collector's work.
+
+    A full collection walks every tracked object and stops every thread of the process while it
+    runs: 54-72 ms with the sample model loaded, longer than the p99 a visitor should see, and
+    each request's allocations trigger one every so often.  ``gc.freeze`` moves what exists now
+    into a permanent generation that collections skip (reference counting still frees it).  A
+    swap unfreezes and collects once first, so the cycles of the model it replaced are freed.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def live_model() -> LiveModel:

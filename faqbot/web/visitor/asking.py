@@ -126,12 +126,12 @@ def _record_plainly(session: Session, asked: _Asked) -> dict | None:
     row = _log_row(asked, decision, answer, clarify=False, ticket_id=None)
     with session.get_bind().connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT")
-        if connection.dialect.insert_returning:
-            query_id = connection.scalar(_LOG_UNLESS_TAKEN_OVER, row)
-        elif asked.session_id and connection.scalar(_TAKEN_OVER, row):
-            query_id = None
+        if connection.dialect.name == "sqlite":
+            # Not RETURNING: SQLite would keep the write lock until the row is fetched.
+            result = connection.execute(_LOG_UNLESS_TAKEN_OVER, row)
+            query_id = result.lastrowid if result.rowcount else None
         else:
-            query_id = connection.execute(_LOG_QUERY, row).inserted_primary_key[0]
+            query_id = connection.scalar(_LOG_UNLESS_TAKEN_OVER_ID, row)
     if query_id is None:
         return None
     return dict(_response(query_id, decision, asked, answer, None, False), clarify=False)
@@ -260,18 +260,13 @@ _LOGGED = (
     "question", "decision", "faq_id", "confidence", "latency_ms", "session_id", "model_version",
     "answer_question", "clarify", "ticket_id", "created_at",
 )  # fmt: skip
-# INSERT INTO queries (...) SELECT :question, ... WHERE NOT EXISTS (the taken-over ticket)
-# RETURNING id: no row, and no id, when a person has taken the conversation over.
-_LOG_UNLESS_TAKEN_OVER = (
-    insert(_queries)
-    .from_select(
-        _LOGGED,
-        select(*(bindparam(name, type_=_queries.c[name].type) for name in _LOGGED)).where(
-            ~exists(_TAKEN_OVER)
-        ),
-    )
-    .returning(_queries.c.id)
+# INSERT INTO queries (...) SELECT :question, ... WHERE NOT EXISTS (the taken-over ticket):
+# no row when a person has taken the conversation over.
+_LOG_UNLESS_TAKEN_OVER = insert(_queries).from_select(
+    _LOGGED,
+    select(*(bindparam(name, type_=_queries.c[name].type) for name in _LOGGED)).where(~exists(_TAKEN_OVER)),
 )
+_LOG_UNLESS_TAKEN_OVER_ID = _LOG_UNLESS_TAKEN_OVER.returning(_queries.c.id)
 
 
 def _taken_over_ticket(session: Session, session_id: str) -> Ticket | None:

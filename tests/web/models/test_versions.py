@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 
@@ -160,3 +161,27 @@ def test_jobs_left_running_by_a_dead_process_are_marked_failed_at_start(app_conf
         assert statuses == ["failed", "running"]  # another host's job may still be alive
     finally:
         get_engine(app).dispose()
+
+
+@pytest.fixture
+def unfrozen():
+    """Leaves the garbage collector as it found it (a frozen heap would outlive the test)."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def _frozen(obj) -> bool:
+    """Whether the garbage collector skips ``obj`` (moved to its permanent generation)."""
+    return not any(tracked is obj for tracked in gc.get_objects())
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_in_production_each_loaded_model_is_frozen_out_of_the_garbage_collector(app, unfrozen, freeze):
+    copy_version(app, "20990101T000000Z-second")
+    live = LiveModel(app, interval=0.0, freeze=freeze)
+    first = live.get()[1]
+    with session_scope(app) as session:
+        set_live(session, "20990101T000000Z-second")
+    assert live.get()[0] == "20990101T000000Z-second"  # after a swap too (unfreeze, collect, freeze)
+    assert (_frozen(first), _frozen(live.get()[1])) == (freeze, freeze)
