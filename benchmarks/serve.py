@@ -68,6 +68,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BENCH_DATABASE = "faqbot_serve_bench"
 ASK = "/api/v1/ask"
+CLOSE_EVERY = 20  # one request in 20 asks wrk to reconnect (see _lua_script)
 
 
 @dataclass
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     header = machine_header(command_line())
     with _workdir(args.workdir) as tmp, contextlib.ExitStack() as stack:
         targets = _start_all(tmp, args, stack)
-        script = _lua_script(tmp / "ask.lua", _questions(seed=0), keepalive=args.keepalive)
+        script = _lua_script(tmp / "ask.lua", _questions(seed=0), close_every=args.close_every)
         for target in targets:  # not recorded: a cold encoder cache would dominate round 1's p99
             _wrk(target.base, script, max(1, args.seconds // 4), args.connections)
         for round_no in range(args.rounds):
@@ -118,7 +119,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-postgres", action="store_true", help="faqbot on SQLite only")
     parser.add_argument(
-        "--keepalive", action="store_true", help="keep wrk's connections open (default: one per request)"
+        "--close-every",
+        type=int,
+        default=CLOSE_EVERY,
+        help="one request in N closes its connection (1: every request, 0: never)",
     )
     parser.add_argument("--no-pg-restart", action="store_true", help="do not restart PostgreSQL")
     parser.add_argument("--fault-seconds", type=float, default=20.0)
@@ -241,16 +245,18 @@ def _questions(seed: int) -> list[str]:
     return questions
 
 
-def _lua_script(path: Path, questions: list[str], keepalive: bool = False) -> Path:
+def _lua_script(path: Path, questions: list[str], close_every: int = CLOSE_EVERY) -> Path:
     """wrk's script: a random question per request, a new session id each, a JSON summary at the end.
 
-    Without ``keepalive`` every request comes on a new connection, as from the README's nginx
-    (``proxy_pass`` without an upstream keep-alive pool).  Over 8 kept-alive connections the
-    kernel may give all of them to one gunicorn worker for the whole run: seen here, one worker
-    at 100% of a core and the other idle, 150 against 380 req/s from one run to the next.
+    One request in ``close_every`` asks to close its connection (0: never), as a proxy recycles
+    its upstream connections (nginx's ``keepalive_requests``), so wrk reconnects and the gunicorn
+    worker with a free thread takes the new connection.  Over 8 connections kept for a whole
+    round the kernel sometimes gave all of them to one worker (seen in ``top``: one worker at 100%
+    of a core, the other idle), and a round measured 150 or 380 req/s by that draw alone.  A new
+    connection for every request balances too, but leaves tens of thousands of sockets in
+    TIME_WAIT after the bare Flask app's round, and the round after it had connect errors.
     """
     quoted = ",\n".join(f"  [==[{json.dumps(q)}]==]" for q in questions)
-    connection = "" if keepalive else 'wrk.headers["Connection"] = "close"\n'
     path.write_text(
         f"""
 local questions = {{
@@ -260,11 +266,15 @@ local counter = 0
 local prefix = tostring(math.random(1, 1e9))
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-{connection}
+
 request = function()
   counter = counter + 1
   local q = questions[math.random(#questions)]
   local body = '{{"question":' .. q .. ',"session_id":"bench-' .. prefix .. '-' .. counter .. '"}}'
+  if {close_every} > 0 and counter % {close_every} == 0 then
+    local closing = {{["Content-Type"] = "application/json", ["Connection"] = "close"}}
+    return wrk.format(nil, "{ASK}", closing, body)
+  end
   return wrk.format(nil, "{ASK}", nil, body)
 end
 
@@ -482,9 +492,8 @@ def _throughput_table(targets: list[App], args: argparse.Namespace, shares: dict
             "" if share is None else f"{share * 100:.1f}%",
         )
     workers = os.environ.get("FAQBOT_WORKERS") or "default"
-    connections = (
-        "connections kept alive" if args.keepalive else "a new connection per request (as from nginx)"
-    )
+    every = args.close_every
+    connections = "connections kept alive" if every <= 0 else f"one request in {every} closes its connection"
     table.notes.append(
         f"gunicorn gthread, workers {workers} (faqbot's default: max(2, cores)), threads as faqbot's "
         f"gunicorn_conf.py; wrk -t1, {connections}; rate limiter off; req/s, p50 and p99 are medians "
