@@ -235,6 +235,8 @@ def test_serve_quick_slice_loads_every_app_and_finds_every_promised_ticket() -> 
     assert done.returncode == 0, done.stderr[-3000:]
     rows = {line.split("|")[1].strip(): line for line in done.stdout.splitlines() if line.startswith("| ")}
     assert {"bare Flask hello", "engine alone behind Flask", "faqbot /ask, SQLite"} <= set(rows)
+    loaded = next(line for line in done.stdout.splitlines() if line.startswith("| faqbot /ask, SQLite |"))
+    assert loaded.split("|")[5].strip() == "0", loaded  # no request refused or cut under wrk
     faults = rows["faqbot /ask, SQLite: promised tickets missing after faults"]
     assert "| 0 |" in faults and "| pass |" in faults
     assert "SIGKILL to worker" in done.stdout
