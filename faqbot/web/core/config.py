@@ -224,7 +224,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "MODEL_CHECK_INTERVAL",
         1.0,
-        "Seconds between checks, per process, of which model version is live.",
+        "Seconds between checks, per process, of which model version is live and whether any FAQ "
+        "changed (an edited answer or an archived FAQ reaches every worker within it).",
         float,
     ),
     Setting(
